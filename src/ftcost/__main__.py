@@ -1,0 +1,3 @@
+from ftcost.cli import main
+
+raise SystemExit(main())

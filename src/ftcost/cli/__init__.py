@@ -1,0 +1,58 @@
+"""The ``ftcost`` command line: the only place that prints or exits.
+
+Each command family lives in its own module with a ``register(subparsers)`` function that adds
+its sub-commands; a sub-command's handler takes the parsed arguments and returns an exit code.
+Exit codes: 0 success, 1 a domain error (one line on stderr), 2 a usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ftcost import __version__
+from ftcost.errors import FtcostError
+
+# Command-family modules, in the order their commands appear in --help.
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every command family registered."""
+    parser = argparse.ArgumentParser(
+        prog="ftcost",
+        description=(
+            "Fine-tuning cost and latency estimator: training, hosting, per-request savings, "
+            "latency and break-even for Azure OpenAI / Foundry and the OpenAI platform."
+        ),
+        epilog="Run 'ftcost COMMAND --help' for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"ftcost {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"ftcost.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (``python -m ftcost`` raises SystemExit with it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FtcostError as exc:
+        if args.debug:
+            raise
+        print(f"ftcost: error: {exc.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ftcost: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `ftcost ... | head`: the reader went away; not an error worth a message.
+        return 0

@@ -1,0 +1,205 @@
+"""Typed schema of the pricing catalog (``pricing/*.toml``).
+
+Every figure carries where it comes from: ``source`` (an id in the file's ``sources`` table),
+``as_of`` (the date that source states) and ``status``:
+
+* ``verified``  read from a primary or official source;
+* ``derived``   computed by a stated ``rule`` (e.g. "developer = 50 % of global");
+* ``uncertain`` a weak or conflicting source (``note`` says which);
+* ``not_found`` the reference has no figure: ``value`` is absent and the tool says so.
+
+Units are in the names: ``usd_per_mtok`` is USD (or the file's ``currency``) per 1,000,000 tokens,
+``usd_per_hour`` per hour. Price kinds and their units:
+
+==================  ==============  =====================================================
+kind                unit            meaning
+==================  ==============  =====================================================
+training            usd_per_mtok    SFT/DPO training tokens (tokens × epochs)
+rft_training        usd_per_hour    RFT core training time
+hosting             usd_per_hour    one fine-tuned deployment, billed even when idle
+input               usd_per_mtok    uncached prompt tokens
+cached_input        usd_per_mtok    cached prompt tokens
+output              usd_per_mtok    completion tokens
+==================  ==============  =====================================================
+
+Inference prices carry a ``variant``: ``base`` (the model as shipped), ``fine_tuned`` (a
+fine-tuned deployment of it) or ``grader`` (the model used as an RFT grader).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+__all__ = [
+    "KIND_UNITS",
+    "Encoding",
+    "Figure",
+    "IntFigure",
+    "Latency",
+    "Lifecycle",
+    "Limits",
+    "Method",
+    "ModelEntry",
+    "Percentiles",
+    "Price",
+    "PriceKind",
+    "ProviderFile",
+    "ProviderId",
+    "Regions",
+    "Source",
+    "Status",
+    "Tier",
+    "Variant",
+]
+
+ProviderId = Literal["azure", "openai"]
+Tier = Literal["standard", "global", "developer"]
+Method = Literal["sft", "dpo", "rft"]
+Status = Literal["verified", "derived", "uncertain", "not_found"]
+PriceKind = Literal["training", "rft_training", "hosting", "input", "cached_input", "output"]
+Variant = Literal["base", "fine_tuned", "grader"]
+Encoding = Literal["o200k_base", "cl100k_base"]
+
+KIND_UNITS: dict[str, str] = {
+    "training": "usd_per_mtok",
+    "rft_training": "usd_per_hour",
+    "hosting": "usd_per_hour",
+    "input": "usd_per_mtok",
+    "cached_input": "usd_per_mtok",
+    "output": "usd_per_mtok",
+}
+
+NonNegFloat = Annotated[float, Meta(ge=0.0)]
+NonNegInt = Annotated[int, Meta(ge=0)]
+Id = Annotated[str, Meta(min_length=1, max_length=200)]
+RegionName = Annotated[str, Meta(pattern=r"^[a-z0-9]+$")]
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Common options: immutable, keyword-only, unknown keys rejected."""
+
+
+class Source(Base, kw_only=True):
+    """One row of a file's sources table."""
+
+    id: Id
+    title: str
+    url: str = ""
+    date: str = ""  # the date the source states, as it states it
+    note: str = ""
+
+
+class _Provenance(Base, kw_only=True):
+    source: Id
+    as_of: dt.date
+    status: Status = "verified"
+    rule: str = ""  # required when status == "derived"
+    note: str = ""
+
+
+class Figure(_Provenance, kw_only=True):
+    """A sourced number (``value`` is None only when ``status`` is ``not_found``)."""
+
+    value: NonNegFloat | None = None
+
+
+class IntFigure(_Provenance, kw_only=True):
+    """A sourced whole number (limits such as tokens per example)."""
+
+    value: NonNegInt | None = None
+
+
+class Price(_Provenance, kw_only=True):
+    """One price point. ``tier`` is the training tier or the deployment type.
+
+    ``region: None`` is the reference price for that tier (Global, or the US list price);
+    a region entry overrides it there. ``method: None`` applies to every method the model has.
+    """
+
+    kind: PriceKind
+    tier: Tier
+    value: NonNegFloat | None = None
+    region: RegionName | None = None
+    variant: Variant | None = None  # required for input / cached_input / output
+    method: Method | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+
+class Percentiles(_Provenance, kw_only=True):
+    """p10/p50/p90 of one latency parameter."""
+
+    p10: NonNegFloat
+    p50: NonNegFloat
+    p90: NonNegFloat
+
+
+class Latency(Base, kw_only=True):
+    """Parameters of ``ttft = t0 + prefill × uncached/1000``; ``e2e = ttft + (out − 1)/decode``."""
+
+    t0_s: Percentiles
+    prefill_s_per_1k: Percentiles
+    decode_tokens_per_s: Percentiles
+
+
+class Limits(Base, kw_only=True):
+    """Training limits; any may be absent when no source gives it."""
+
+    training_example_tokens: IntFigure | None = None
+    context_tokens: IntFigure | None = None
+    min_examples: IntFigure | None = None
+    file_bytes: IntFigure | None = None
+    job_tokens: IntFigure | None = None  # training-file tokens × epochs per job
+    job_hours: IntFigure | None = None
+    rft_job_cap_usd: Figure | None = None
+
+
+class Regions(_Provenance, kw_only=True):
+    """Where the model trains and deploys (Azure region names, lower case, no spaces)."""
+
+    standard_training: list[RegionName] = []
+    global_training: list[RegionName] = []
+    standard_deployment: list[RegionName] = []
+    global_deployment: list[RegionName] = []  # empty with a note: "all regions"
+    developer_deployment: list[RegionName] = []
+
+
+class Lifecycle(_Provenance, kw_only=True):
+    """Deprecation and shutdown dates where a source states them."""
+
+    deprecation: dt.date | None = None
+    training_retirement: dt.date | None = None
+    shutdown: dt.date | None = None
+
+
+class ModelEntry(Base, kw_only=True):
+    """One model of one provider. ``methods`` empty means base-model inference only."""
+
+    id: Id
+    encoding: Encoding
+    aliases: list[Id] = []
+    methods: list[Method] = []
+    tiers: list[Tier] = []  # training tiers offered
+    deployments: list[Tier] = []  # deployment types for the fine-tuned model
+    limits: Limits = Limits()
+    prices: list[Price] = []
+    latency: Latency | None = None
+    regions: Regions | None = None
+    lifecycle: Lifecycle | None = None
+    notes: list[str] = []
+
+
+class ProviderFile(Base, kw_only=True):
+    """The whole of one ``pricing/<provider>.toml``."""
+
+    schema_version: Literal[1]
+    provider: ProviderId
+    version: str  # catalog version, e.g. "azure-2026-11-22"
+    currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")] = "USD"
+    reference_tier: Tier = "global"  # what `region: null` means for this provider
+    sources: list[Source] = []
+    models: list[ModelEntry] = []
