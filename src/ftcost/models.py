@@ -180,7 +180,7 @@ class ModelEntry(Base, kw_only=True):
     """One model of one provider. ``methods`` empty means base-model inference only."""
 
     id: Id
-    encoding: Encoding
+    encoding: Encoding | None = None  # required after overlays are merged
     aliases: list[Id] = []
     methods: list[Method] = []
     tiers: list[Tier] = []  # training tiers offered

@@ -1,0 +1,25 @@
+"""Shared test set-up: a hypothesis profile, isolation from the caller's FTCOST_* settings."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ftcost",
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("ci", parent=settings.get_profile("ftcost"), max_examples=60)
+settings.load_profile("ci" if os.environ.get("CI") else "ftcost")
+
+
+@pytest.fixture(autouse=True)
+def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own FTCOST_* variables."""
+    for name in list(os.environ):
+        if name.startswith("FTCOST_"):
+            monkeypatch.delenv(name)
