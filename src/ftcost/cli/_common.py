@@ -1,0 +1,58 @@
+"""Plumbing shared by the command families: catalog loading, JSON output, option helpers."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from ftcost.catalog import Catalog, load_catalog
+
+__all__ = ["add_json", "add_pricing", "catalog_from_args", "print_json"]
+
+
+def add_pricing(parser: argparse.ArgumentParser) -> None:
+    """``--pricing FILE`` (repeatable): price sheets laid over the shipped catalog."""
+    parser.add_argument(
+        "--pricing",
+        metavar="FILE",
+        action="append",
+        type=Path,
+        default=[],
+        help=(
+            "a pricing TOML of your own laid over the shipped catalog (negotiated prices, "
+            "custom models, another currency); repeatable; also FTCOST_PRICING "
+            f"(paths separated by {os.pathsep!r})"
+        ),
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json``: machine-readable output instead of tables."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def catalog_from_args(args: argparse.Namespace) -> Catalog:
+    """The shipped catalog with FTCOST_PRICING, then ``--pricing`` files, laid over it."""
+    env = os.environ.get("FTCOST_PRICING", "")
+    paths = [Path(p) for p in env.split(os.pathsep) if p]
+    paths += list(getattr(args, "pricing", []) or [])
+    return _load(tuple(paths))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(paths: tuple[Path, ...]) -> Catalog:
+    return load_catalog(overlays=paths)
+
+
+_encoder = msgspec.json.Encoder(order="deterministic")
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` (Structs, dicts, lists) as indented JSON on stdout."""
+    sys.stdout.write(msgspec.json.format(_encoder.encode(obj), indent=2).decode() + "\n")
