@@ -166,10 +166,10 @@ def _validate(pf: ProviderFile, *, source: str, overlay: bool = False) -> None:
                 and price.effective_to < price.effective_from
             ):
                 raise fail(f"{pat}.effective_to", "effective_to is before effective_from")
-            key = (price.kind, price.tier, price.region, price.variant, price.method)
-            if key in seen:
-                raise fail(pat, f"repeats the price at {at}.prices[{seen[key]}]")
-            seen[key] = j
+            pkey = (price.kind, price.tier, price.region, price.variant, price.method)
+            if pkey in seen:
+                raise fail(pat, f"repeats the price at {at}.prices[{seen[pkey]}]")
+            seen[pkey] = j
         for fname in msgspec.structs.fields(model.limits):
             fig = getattr(model.limits, fname.name)
             if fig is not None:
@@ -330,9 +330,7 @@ def resolve_model(
     raw = name.strip()
     key = raw.lower()
     fine_tune_id = None
-    if m := _FT_OPENAI.match(key):
-        fine_tune_id, key = raw, m.group("base")
-    elif m := _FT_AZURE.match(key):
+    if (m := _FT_OPENAI.match(key)) or (m := _FT_AZURE.match(key)):
         fine_tune_id, key = raw, m.group("base")
     candidates: list[str] = []
     providers = [provider] if provider is not None else sorted(catalog.providers)

@@ -79,11 +79,13 @@ Id = Annotated[str, Meta(min_length=1, max_length=200)]
 RegionName = Annotated[str, Meta(pattern=r"^[a-z0-9]+$")]
 
 
-class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+class Base(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
     """Common options: immutable, keyword-only, unknown keys rejected."""
 
 
-class Source(Base, kw_only=True):
+class Source(Base, frozen=True, kw_only=True):
     """One row of a file's sources table."""
 
     id: Id
@@ -93,7 +95,7 @@ class Source(Base, kw_only=True):
     note: str = ""
 
 
-class _Provenance(Base, kw_only=True):
+class _Provenance(Base, frozen=True, kw_only=True):
     source: Id
     as_of: dt.date
     status: Status = "verified"
@@ -101,19 +103,19 @@ class _Provenance(Base, kw_only=True):
     note: str = ""
 
 
-class Figure(_Provenance, kw_only=True):
+class Figure(_Provenance, frozen=True, kw_only=True):
     """A sourced number (``value`` is None only when ``status`` is ``not_found``)."""
 
     value: NonNegFloat | None = None
 
 
-class IntFigure(_Provenance, kw_only=True):
+class IntFigure(_Provenance, frozen=True, kw_only=True):
     """A sourced whole number (limits such as tokens per example)."""
 
     value: NonNegInt | None = None
 
 
-class Price(_Provenance, kw_only=True):
+class Price(_Provenance, frozen=True, kw_only=True):
     """One price point. ``tier`` is the training tier or the deployment type.
 
     ``region: None`` is the reference price for that tier (Global, or the US list price);
@@ -130,7 +132,7 @@ class Price(_Provenance, kw_only=True):
     effective_to: dt.date | None = None
 
 
-class Percentiles(_Provenance, kw_only=True):
+class Percentiles(_Provenance, frozen=True, kw_only=True):
     """p10/p50/p90 of one latency parameter."""
 
     p10: NonNegFloat
@@ -138,7 +140,7 @@ class Percentiles(_Provenance, kw_only=True):
     p90: NonNegFloat
 
 
-class Latency(Base, kw_only=True):
+class Latency(Base, frozen=True, kw_only=True):
     """Parameters of ``ttft = t0 + prefill × uncached/1000``; ``e2e = ttft + (out − 1)/decode``."""
 
     t0_s: Percentiles
@@ -146,7 +148,7 @@ class Latency(Base, kw_only=True):
     decode_tokens_per_s: Percentiles
 
 
-class Limits(Base, kw_only=True):
+class Limits(Base, frozen=True, kw_only=True):
     """Training limits; any may be absent when no source gives it."""
 
     training_example_tokens: IntFigure | None = None
@@ -158,7 +160,7 @@ class Limits(Base, kw_only=True):
     rft_job_cap_usd: Figure | None = None
 
 
-class Regions(_Provenance, kw_only=True):
+class Regions(_Provenance, frozen=True, kw_only=True):
     """Where the model trains and deploys (Azure region names, lower case, no spaces)."""
 
     standard_training: list[RegionName] = []
@@ -168,7 +170,7 @@ class Regions(_Provenance, kw_only=True):
     developer_deployment: list[RegionName] = []
 
 
-class Lifecycle(_Provenance, kw_only=True):
+class Lifecycle(_Provenance, frozen=True, kw_only=True):
     """Deprecation and shutdown dates where a source states them."""
 
     deprecation: dt.date | None = None
@@ -176,7 +178,7 @@ class Lifecycle(_Provenance, kw_only=True):
     shutdown: dt.date | None = None
 
 
-class ModelEntry(Base, kw_only=True):
+class ModelEntry(Base, frozen=True, kw_only=True):
     """One model of one provider. ``methods`` empty means base-model inference only."""
 
     id: Id
@@ -193,7 +195,7 @@ class ModelEntry(Base, kw_only=True):
     notes: list[str] = []
 
 
-class ProviderFile(Base, kw_only=True):
+class ProviderFile(Base, frozen=True, kw_only=True):
     """The whole of one ``pricing/<provider>.toml``."""
 
     schema_version: Literal[1]
