@@ -551,9 +551,8 @@ def test_azure_limits_from_the_quota_docs(catalog: Catalog) -> None:
         assert limits.min_examples.value == 10
         assert limits.job_hours is not None
         assert limits.job_hours.value == 720
-        if entry.methods != ["rft"]:
-            assert limits.job_tokens is not None
-            assert limits.job_tokens.value == 2_000_000_000
+        assert limits.job_tokens is not None
+        assert limits.job_tokens.value == 2_000_000_000
 
 
 def test_aliases_resolve_to_the_dated_models(catalog: Catalog) -> None:
