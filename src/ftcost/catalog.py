@@ -396,7 +396,10 @@ def find_price(
     unit = KIND_UNITS[kind]
     if region is not None:
         region = region.lower()
-        _check_region(entry, kind, tier, region, where)
+        # The region lists describe fine-tuning and fine-tuned deployments; base-model and
+        # grader token prices are sold more widely, so only their region price is looked up.
+        if variant in (None, "fine_tuned"):
+            _check_region(entry, kind, tier, region, where)
     matches = [
         p
         for p in entry.prices
