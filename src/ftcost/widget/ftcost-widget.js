@@ -1,0 +1,865 @@
+// <ftcost-estimator>: what fine-tuning costs and when it pays, on one card.
+//
+// A dependency-free ES module (no build step, no eval, no inline styles). It talks only to the
+// public ftcost endpoints: GET /v1/models, POST /v1/tokens/count, POST /v1/estimate.
+//
+//   <script type="module" src="https://ftcost.example/widget/ftcost-widget.js"></script>
+//   <ftcost-estimator model="gpt-4.1-mini" requests-per-month="3000000"></ftcost-estimator>
+//
+// The API base defaults to the origin that served this file. Figures are formatted from the
+// Projection the API returns; the element never computes a cost itself.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const DEFAULT_DEBOUNCE_MS = 350;
+const DEPLOYMENT_TYPES = [
+  ["global", "Global"],
+  ["standard", "Standard (regional)"],
+  ["developer", "Developer"],
+];
+const PROVIDERS = [
+  ["azure", "Azure OpenAI / Foundry"],
+  ["openai", "OpenAI platform"],
+];
+const RETRAIN = [
+  ["", "Never (train once)"],
+  ["1", "Every month"],
+  ["3", "Every 3 months"],
+  ["6", "Every 6 months"],
+  ["12", "Every 12 months"],
+];
+
+// Every input of the card: id (also the data-testid suffix), the attribute and query parameter
+// that set it, its default, and the Scenario paths whose problems are shown next to it.
+const FIELDS = [
+  { id: "provider", attr: "provider", label: "Provider", kind: "select", options: PROVIDERS, value: "azure", paths: ["provider", "region"] },
+  { id: "model", attr: "model", label: "Model to fine-tune", kind: "select", options: [], value: "gpt-4.1-mini", paths: ["model", "fine_tuned.model", "fine_tuned.deployment"] },
+  { id: "base-model", attr: "base-model", label: "Base model (today)", kind: "select", options: [], value: "", paths: ["base.model", "base.deployment", "base"] },
+  { id: "tier", attr: "tier", label: "Training tier", kind: "select", options: DEPLOYMENT_TYPES, value: "global", paths: ["training.tier", "training.method", "training"] },
+  { id: "deployment", attr: "deployment", label: "Deployment type", kind: "select", options: DEPLOYMENT_TYPES, value: "global", paths: ["deployment.type", "deployment.count", "deployment.hours_per_month", "deployment"] },
+  { id: "training-tokens", attr: "training-tokens", label: "Training tokens per epoch", kind: "number", value: "1000000", min: 0, step: 1, paths: ["training.tokens_per_epoch", "training.examples", "training.runs"] },
+  { id: "epochs", attr: "epochs", label: "Epochs", kind: "number", value: "3", min: 1, step: 1, paths: ["training.epochs"] },
+  { id: "requests", attr: "requests-per-month", label: "Requests per month", kind: "number", value: "3000000", min: 0, step: 1, paths: ["traffic.requests_per_month", "traffic"] },
+  { id: "base-prompt", attr: "base-prompt-tokens", label: "Base prompt tokens", kind: "number", value: "2500", min: 0, step: 1, paths: ["base.prompt_tokens", "base.cached_prompt_tokens", "base.prompt", "base.messages"], text: "base" },
+  { id: "ft-prompt", attr: "fine-tuned-prompt-tokens", label: "Fine-tuned prompt tokens", kind: "number", value: "500", min: 0, step: 1, paths: ["fine_tuned.prompt_tokens", "fine_tuned.cached_prompt_tokens", "fine_tuned.prompt", "fine_tuned.messages", "fine_tuned"], text: "fine_tuned" },
+  { id: "output", attr: "output-tokens", label: "Output tokens per request", kind: "number", value: "200", min: 1, step: 1, paths: ["base.output_tokens", "fine_tuned.output_tokens"] },
+  { id: "horizon", attr: "horizon-months", label: "Horizon (months)", kind: "number", value: "12", min: 1, step: 1, paths: ["horizon_months"] },
+  { id: "retrain", attr: "retrain-every-months", label: "Retraining", kind: "select", options: RETRAIN, value: "6", paths: ["retrain_every_months"] },
+];
+const FIELD_BY_ATTR = new Map(FIELDS.map((f) => [f.attr, f]));
+
+// ---------------------------------------------------------------------------------------------
+// Formatting (the README documents these rules; the browser tests re-implement them)
+
+const fmtCache = new Map();
+function nf(options) {
+  const key = JSON.stringify(options);
+  if (!fmtCache.has(key)) fmtCache.set(key, new Intl.NumberFormat("en-US", { useGrouping: true, ...options }));
+  return fmtCache.get(key);
+}
+
+/** USD: 2 decimals from $0.995 up (and for 0), else 3 significant digits ($0.000840). */
+export function formatUsd(value) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const abs = Math.abs(value);
+  const sign = value < 0 ? "-" : "";
+  const digits = abs === 0 || abs >= 0.995
+    ? nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(abs)
+    : nf({ minimumSignificantDigits: 3, maximumSignificantDigits: 3 }).format(abs);
+  return `${sign}$${digits}`;
+}
+
+/** Whole numbers with thousands separators. */
+export function formatCount(value) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  return nf({ maximumFractionDigits: 0 }).format(value);
+}
+
+/** Months: 1 decimal from 1 up, else 2 significant digits. */
+export function formatMonths(value) {
+  const abs = Math.abs(value);
+  const n = abs >= 1 || abs === 0
+    ? nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value)
+    : nf({ minimumSignificantDigits: 2, maximumSignificantDigits: 2 }).format(value);
+  return `${n} ${n === "1.0" ? "month" : "months"}`;
+}
+
+/** Seconds with 2 decimals. */
+export function formatSeconds(value) {
+  return `${nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)} s`;
+}
+
+function formatUsdShort(value) {
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `$${nf({ maximumFractionDigits: 1 }).format(value / 1e6)}M`;
+  if (abs >= 1e3) return `$${nf({ maximumFractionDigits: 1 }).format(value / 1e3)}k`;
+  return `$${nf({ maximumFractionDigits: abs < 10 ? 2 : 0 }).format(value)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles: a constructed stylesheet (allowed under a strict style-src), or a <style> fallback.
+
+const CSS = `
+:host {
+  --_bg: var(--ftcost-bg, #ffffff);
+  --_fg: var(--ftcost-fg, #1b1f24);
+  --_muted: var(--ftcost-muted, #4a5260);
+  --_border: var(--ftcost-border, #8a94a3);
+  --_accent: var(--ftcost-accent, #0a58b5);
+  --_accent-fg: var(--ftcost-accent-fg, #ffffff);
+  --_error: var(--ftcost-error, #a4161a);
+  --_warn-bg: var(--ftcost-warning-bg, #fff4d6);
+  --_focus: var(--ftcost-focus, #0a58b5);
+  --_radius: var(--ftcost-radius, 8px);
+  --_base: var(--ftcost-base-color, #b4460a);
+  --_ft: var(--ftcost-ft-color, #0a58b5);
+  display: block;
+  box-sizing: border-box;
+  max-width: var(--ftcost-max-width, 56rem);
+  min-width: 0;
+  color: var(--_fg);
+  background: var(--_bg);
+  font-family: var(--ftcost-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  font-size: var(--ftcost-font-size, 1rem);
+  line-height: 1.4;
+}
+:host([hidden]) { display: none; }
+*, *::before, *::after { box-sizing: border-box; }
+.card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1rem; min-width: 0; overflow-wrap: anywhere; }
+h2 { font-size: 1.15em; margin: 0 0 .75rem; }
+h3 { font-size: 1em; margin: 1rem 0 .5rem; }
+form { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr)); gap: .75rem 1rem; align-items: start; }
+.field { display: flex; flex-direction: column; gap: .25rem; min-width: 0; }
+label { font-weight: 600; font-size: .9em; }
+input, select, textarea, button { font: inherit; color: inherit; min-width: 0; max-width: 100%; }
+input, select, textarea { width: 100%; padding: .4rem .5rem; border: 1px solid var(--_border); border-radius: calc(var(--_radius) / 2); background: var(--_bg); }
+textarea { min-height: 4.5rem; resize: vertical; }
+details { font-size: .9em; }
+summary { cursor: pointer; color: var(--_accent); padding: .15rem 0; }
+.count-row { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-top: .25rem; }
+button { cursor: pointer; border: 1px solid var(--_accent); border-radius: calc(var(--_radius) / 2); padding: .4rem .9rem; background: var(--_bg); color: var(--_accent); font-weight: 600; }
+button.primary { background: var(--_accent); color: var(--_accent-fg); }
+:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+[aria-invalid="true"] { border-color: var(--_error); border-width: 2px; }
+.field-error, .top-error { color: var(--_error); font-size: .9em; }
+.field-error:empty, .top-error:empty { display: none; }
+.top-error { border: 1px solid var(--_error); border-radius: calc(var(--_radius) / 2); padding: .5rem; margin: 0 0 .75rem; }
+.actions { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; grid-column: 1 / -1; }
+.status { color: var(--_muted); font-size: .9em; }
+.results[data-state="stale"] .figures, .results[data-state="stale"] .chart-wrap { opacity: .55; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr)); gap: .5rem 1rem; margin: 0; }
+.figure { border-top: 1px solid var(--_border); padding-top: .4rem; min-width: 0; }
+.figure dt { color: var(--_muted); font-size: .85em; }
+.figure dd { margin: 0; font-size: 1.15em; font-weight: 650; font-variant-numeric: tabular-nums; }
+.figure .sub { display: block; font-size: .8em; font-weight: 400; color: var(--_muted); }
+.never { color: var(--_error); }
+table { border-collapse: collapse; width: 100%; font-size: .9em; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: .25rem .4rem .25rem 0; border-bottom: 1px solid var(--_border); vertical-align: top; }
+.table-wrap { overflow-x: auto; }
+.warnings { margin: .5rem 0 0; padding: 0; list-style: none; }
+.warnings li { background: var(--_warn-bg); color: var(--_fg); border-radius: calc(var(--_radius) / 2); padding: .35rem .5rem; margin: .25rem 0; font-size: .9em; }
+.chart-wrap { margin: 1rem 0 0; min-width: 0; }
+svg.chart { display: block; width: 100%; height: auto; }
+.chart .axis, .chart .tick line { stroke: var(--_muted); stroke-width: 1; }
+.chart .grid { stroke: var(--_border); stroke-width: .5; stroke-dasharray: 2 3; }
+.chart text { fill: var(--_fg); font-size: 12px; font-family: inherit; }
+.chart .line { fill: none; stroke-width: 2.5; stroke-linejoin: round; }
+.chart .line-base { stroke: var(--_base); }
+.chart .line-ft { stroke: var(--_ft); stroke-dasharray: 7 4; }
+.chart .crossing circle { fill: var(--_bg); stroke: var(--_fg); stroke-width: 2.5; }
+.chart .crossing line { stroke: var(--_fg); stroke-width: 1; stroke-dasharray: 3 3; }
+.chart .crossing text { font-weight: 700; }
+.legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .85em; margin: .25rem 0 0; padding: 0; list-style: none; }
+.swatch { display: inline-block; width: 1.5rem; height: 0; border-top: 3px solid var(--_base); vertical-align: middle; margin-right: .35rem; }
+.swatch.ft { border-top: 3px dashed var(--_ft); }
+.catalog { color: var(--_muted); font-size: .8em; margin: .75rem 0 0; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+let sharedSheet = null;
+function adoptStyles(root) {
+  if ("adoptedStyleSheets" in Document.prototype && "replaceSync" in CSSStyleSheet.prototype) {
+    if (!sharedSheet) {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sharedSheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = CSS;
+    root.append(style);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers (no innerHTML anywhere: text is always set as text)
+
+function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+function s(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function get(obj, path) {
+  return path.split(".").reduce((o, k) => (o === null || o === undefined ? undefined : o[k]), obj);
+}
+
+function normalizePath(field) {
+  return String(field || "")
+    .replace(/^\$\.?/, "")
+    .replace(/^body\./, "")
+    .replace(/\[(\d+)\]/g, ".$1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The element
+
+export class FtcostEstimator extends HTMLElement {
+  static get observedAttributes() {
+    return ["api-base", ...FIELDS.map((f) => f.attr)];
+  }
+
+  constructor() {
+    super();
+    this._root = this.attachShadow({ mode: "open" });
+    adoptStyles(this._root);
+    this._inputs = new Map();
+    this._errors = new Map();
+    this._timer = null;
+    this._controller = null;
+    this._seq = 0;
+    this._models = [];
+    this._projection = null;
+    this._scenario = null;
+    this._connected = false;
+    this._build();
+  }
+
+  /** The Scenario of the last request sent (a plain object). */
+  get scenario() { return this._scenario; }
+
+  /** The Projection of the last successful estimate. */
+  get projection() { return this._projection; }
+
+  /** Where the API lives: the `api-base` attribute, else the origin that served this module. */
+  get apiBase() {
+    const attr = this.getAttribute("api-base");
+    const base = attr ? new URL(attr, document.baseURI) : new URL("../", import.meta.url);
+    if (!base.pathname.endsWith("/")) base.pathname += "/";
+    return base;
+  }
+
+  connectedCallback() {
+    if (this._connected) return;
+    this._connected = true;
+    for (const f of FIELDS) {
+      if (this.hasAttribute(f.attr)) this._setValue(f, this.getAttribute(f.attr));
+    }
+    if (this.hasAttribute("from-query")) this._applyQuery();
+    this._loadModels();
+    this.compute();
+  }
+
+  disconnectedCallback() {
+    this._connected = false;
+    clearTimeout(this._timer);
+    if (this._controller) this._controller.abort();
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (!this._connected || oldValue === value) return;
+    const f = FIELD_BY_ATTR.get(name);
+    if (f) this._setValue(f, value ?? f.value);
+    if (name === "provider" || name === "api-base") this._loadModels();
+    this._schedule();
+  }
+
+  _applyQuery() {
+    const params = new URLSearchParams(window.location.search);
+    for (const f of FIELDS) {
+      if (params.has(f.attr)) this._setValue(f, params.get(f.attr));
+    }
+  }
+
+  _setValue(f, value) {
+    const input = this._inputs.get(f.id);
+    const v = value === null ? "" : String(value);
+    if (f.kind === "select" && ![...input.options].some((o) => o.value === v)) {
+      input.append(h("option", { value: v, text: v || "(same as the fine-tuned model)" }));
+    }
+    input.value = v;
+  }
+
+  // -- building the card ----------------------------------------------------------------------
+
+  _build() {
+    const form = h("form", { part: "form", novalidate: true, "aria-describedby": "top-error" });
+    for (const f of FIELDS) form.append(this._field(f));
+    const compute = h("button", { type: "submit", className: "primary", part: "button", "data-testid": "compute", text: "Compute" });
+    this._status = h("p", { className: "status", role: "status", "aria-live": "polite", "data-testid": "status" });
+    form.append(h("div", { className: "actions" }, compute, this._status));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.compute();
+    });
+    form.addEventListener("input", (ev) => {
+      if (ev.target.matches("textarea")) return;
+      if (ev.target.id === "provider") this._loadModels();
+      this._schedule();
+    });
+    form.addEventListener("change", (ev) => {
+      if (ev.target.matches("select")) this._schedule();
+    });
+
+    this._topError = h("div", { id: "top-error", className: "top-error", part: "error", role: "alert", "data-testid": "top-error" });
+    this._results = h("section", { className: "results", part: "results", "aria-labelledby": "results-heading", "data-state": "empty", "data-testid": "results" });
+    this._buildResults();
+
+    const card = h("div", { className: "card", part: "card" },
+      h("h2", { id: "title", part: "title", text: this.getAttribute("heading") || "Fine-tuning cost and break-even" }),
+      this._topError,
+      form,
+      this._results,
+    );
+    this._root.append(card);
+  }
+
+  _field(f) {
+    const errId = `${f.id}-error`;
+    let input;
+    if (f.kind === "select") {
+      input = h("select", { id: f.id, name: f.id, part: "input", "data-testid": `input-${f.id}` },
+        f.options.map(([value, label]) => h("option", { value, text: label })));
+    } else {
+      input = h("input", {
+        id: f.id, name: f.id, type: "number", inputmode: "numeric", min: f.min, step: f.step,
+        part: "input", "data-testid": `input-${f.id}`,
+      });
+    }
+    input.value = f.value;
+    if (f.id === "base-model") {
+      input.replaceChildren(h("option", { value: "", text: "(same as the fine-tuned model)" }));
+    }
+    this._inputs.set(f.id, input);
+    const err = h("p", { id: errId, className: "field-error", part: "field-error", "data-testid": `error-${f.id}`, "aria-live": "polite" });
+    this._errors.set(f.id, err);
+    const wrap = h("div", { className: "field", part: "field" },
+      h("label", { for: f.id, part: "label", text: f.label }), input, err);
+    if (f.text) wrap.append(this._countBox(f));
+    return wrap;
+  }
+
+  _countBox(f) {
+    const taId = `${f.id}-text`;
+    const ta = h("textarea", { id: taId, name: taId, part: "input", "data-testid": `text-${f.id}`, "aria-describedby": `${f.id}-error` });
+    const btn = h("button", { type: "button", part: "button", "data-testid": `count-${f.id}`, text: "Count tokens" });
+    btn.addEventListener("click", () => this._countTokens(f, ta));
+    return h("details", { part: "paste" },
+      h("summary", { text: "…or paste the prompt text" }),
+      h("label", { for: taId, text: `${f.label.replace(" tokens", "")} text` }),
+      ta,
+      h("div", { className: "count-row" }, btn));
+  }
+
+  _buildResults() {
+    const fig = (id, label) => {
+      const dd = h("dd", { "data-testid": id, part: `figure ${id}`, text: "—" });
+      return [h("div", { className: "figure" }, h("dt", { text: label }), dd), dd];
+    };
+    const out = {};
+    const items = [
+      ["training-cost", "Training cost (per training cycle)"],
+      ["hosting-monthly", "Hosting per month"],
+      ["per-request-base", "Per request, base"],
+      ["per-request-ft", "Per request, fine-tuned"],
+      ["per-request-savings", "Saved per request"],
+      ["net-savings", "Net savings per month"],
+      ["break-even-volume", "Break-even volume"],
+      ["payback", "Payback"],
+    ];
+    const dl = h("dl", { className: "figures" });
+    for (const [id, label] of items) {
+      const [div, dd] = fig(id, label);
+      out[id] = dd;
+      dl.append(div);
+    }
+    out["training-tokens"] = h("span", { className: "sub", "data-testid": "training-tokens" });
+    out["break-even-reason"] = h("span", { className: "sub", "data-testid": "break-even-reason" });
+    this._out = out;
+
+    const lat = {};
+    const cell = (id) => (lat[id] = h("td", { "data-testid": id, text: "—" }));
+    const latency = h("div", { className: "table-wrap" },
+      h("table", { "data-testid": "latency", part: "latency" },
+        h("caption", { className: "sr-only", text: "Latency, median with the p10–p90 range" }),
+        h("thead", {}, h("tr", {},
+          h("th", { scope: "col", text: "Latency (p50, p10–p90)" }),
+          h("th", { scope: "col", text: "Base" }),
+          h("th", { scope: "col", text: "Fine-tuned" }))),
+        h("tbody", {},
+          h("tr", {}, h("th", { scope: "row", text: "First token" }), cell("latency-base-ttft"), cell("latency-ft-ttft")),
+          h("tr", {}, h("th", { scope: "row", text: "Whole response" }), cell("latency-base-e2e"), cell("latency-ft-e2e")))));
+    this._lat = lat;
+    this._latNote = h("p", { className: "status", "data-testid": "latency-note" });
+
+    this._warnings = h("ul", { className: "warnings", part: "warnings", "data-testid": "warnings", "aria-label": "Warnings" });
+    this._chartWrap = h("figure", { className: "chart-wrap", part: "chart", "data-testid": "chart" });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => {
+        const w = this._chartWrap.clientWidth;
+        if (this._projection && this._chartWidth && Math.abs(Math.min(720, Math.max(280, w)) - this._chartWidth) > 24) {
+          this._renderChart(this._projection);
+        }
+      }).observe(this._chartWrap);
+    }
+    this._catalog = h("p", { className: "catalog", "data-testid": "catalog" });
+
+    this._results.append(
+      h("h3", { id: "results-heading", text: "Results" }),
+      dl,
+      h("h3", { text: "Latency" }), latency, this._latNote,
+      this._warnings,
+      this._chartWrap,
+      this._catalog,
+    );
+  }
+
+  // -- talking to the API ---------------------------------------------------------------------
+
+  async _fetchJson(path, init = {}) {
+    const url = new URL(path, this.apiBase);
+    let res;
+    try {
+      res = await fetch(url, {
+        ...init,
+        headers: { accept: "application/json, application/problem+json", ...(init.headers || {}) },
+        credentials: "omit",
+        mode: "cors",
+      });
+    } catch (err) {
+      if (err && err.name === "AbortError") throw err;
+      const e = new Error(
+        `Could not reach the ftcost API at ${url.origin} (network error, or this page's origin ` +
+        `is not allowed by the service's CORS settings).`);
+      e.problem = { title: "API unreachable", detail: e.message, status: 0 };
+      throw e;
+    }
+    let body = null;
+    const type = res.headers.get("content-type") || "";
+    if (type.includes("json")) {
+      try { body = await res.json(); } catch { body = null; }
+    }
+    if (!res.ok) {
+      const problem = body && typeof body === "object" ? body : {};
+      const e = new Error(problem.detail || problem.title || `HTTP ${res.status}`);
+      e.problem = { status: res.status, title: problem.title || `HTTP ${res.status}`, ...problem };
+      throw e;
+    }
+    return body;
+  }
+
+  async _loadModels() {
+    const provider = this._inputs.get("provider").value;
+    const token = (this._modelsToken = (this._modelsToken || 0) + 1);
+    let data;
+    try {
+      data = await this._fetchJson(`v1/models?provider=${encodeURIComponent(provider)}`);
+    } catch (err) {
+      if (token === this._modelsToken) this._showTopError(`Model list unavailable: ${err.message}`);
+      return;
+    }
+    if (token !== this._modelsToken) return;
+    const list = Array.isArray(data) ? data : data.models || data.data || data.items || [];
+    this._models = list
+      .map((m) => ({
+        id: m.id || m.model || m.name,
+        provider: m.provider,
+        names: [m.id, m.model, m.name, ...(m.aliases || [])].filter(Boolean).map((n) => String(n).toLowerCase()),
+        label: (m.aliases && m.aliases[0]) || m.display_name || m.id || m.name,
+        fineTunable: m.fine_tunable ?? m.fine_tuning ?? (Array.isArray(m.methods) ? m.methods.length > 0 : true),
+      }))
+      .filter((m) => m.id && (!m.provider || m.provider === provider));
+    this._fillModelSelect(this._inputs.get("model"), this._models.filter((m) => m.fineTunable), false);
+    this._fillModelSelect(this._inputs.get("base-model"), this._models, true);
+  }
+
+  _fillModelSelect(select, models, allowSame) {
+    const current = select.value.toLowerCase();
+    const options = [];
+    if (allowSame) options.push(h("option", { value: "", text: "(same as the fine-tuned model)" }));
+    let chosen = allowSame && current === "" ? "" : null;
+    for (const m of models) {
+      const value = m.names.includes(current) ? select.value : m.label;
+      if (m.names.includes(current)) chosen = value;
+      options.push(h("option", { value, text: m.label === m.id ? m.id : `${m.label} (${m.id})` }));
+    }
+    if (chosen === null && current) {
+      options.push(h("option", { value: select.value, text: select.value }));
+      chosen = select.value;
+    }
+    select.replaceChildren(...options);
+    select.value = chosen ?? (options[0] ? options[0].value : "");
+  }
+
+  async _countTokens(f, textarea) {
+    const model = f.text === "base" && this._inputs.get("base-model").value
+      ? this._inputs.get("base-model").value
+      : this._inputs.get("model").value;
+    this._clearFieldError(f.id);
+    try {
+      const body = await this._fetchJson("v1/tokens/count", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ provider: this._inputs.get("provider").value, model, text: textarea.value }),
+      });
+      const n = body.tokens ?? body.count ?? body.total_tokens;
+      this._inputs.get(f.id).value = String(n);
+      this._status.textContent = `Counted ${formatCount(n)} tokens (${body.encoding || model}).`;
+      this.compute();
+    } catch (err) {
+      this._showFieldError(f.id, err.problem ? err.problem.detail || err.message : err.message);
+    }
+  }
+
+  /** Build the Scenario from the card; returns null (and marks the fields) when input is unusable. */
+  buildScenario() {
+    const v = (id) => this._inputs.get(id).value.trim();
+    const nums = {};
+    let ok = true;
+    for (const f of FIELDS) {
+      if (f.kind !== "number") continue;
+      const raw = v(f.id);
+      const n = raw === "" ? NaN : Number(raw);
+      if (!Number.isFinite(n)) {
+        this._showFieldError(f.id, "Enter a number.");
+        ok = false;
+      }
+      nums[f.id] = n;
+    }
+    if (!ok) return null;
+    const model = v("model");
+    const scenario = {
+      provider: v("provider"),
+      model,
+      training: { method: "sft", tier: v("tier"), tokens_per_epoch: nums["training-tokens"], epochs: nums.epochs, runs: 1 },
+      deployment: { type: v("deployment") },
+      traffic: { requests_per_month: nums.requests },
+      base: { model: v("base-model") || model, prompt_tokens: nums["base-prompt"], output_tokens: nums.output },
+      fine_tuned: { prompt_tokens: nums["ft-prompt"], output_tokens: nums.output },
+      retrain_every_months: v("retrain") === "" ? null : Number(v("retrain")),
+      horizon_months: nums.horizon,
+    };
+    return scenario;
+  }
+
+  _schedule() {
+    clearTimeout(this._timer);
+    const ms = Number(this.getAttribute("debounce") ?? DEFAULT_DEBOUNCE_MS);
+    this._timer = setTimeout(() => this.compute(), Number.isFinite(ms) ? ms : DEFAULT_DEBOUNCE_MS);
+  }
+
+  /** Send the card's Scenario to POST /v1/estimate and show the Projection. */
+  async compute() {
+    clearTimeout(this._timer);
+    this._clearErrors();
+    const scenario = this.buildScenario();
+    if (!scenario) {
+      this._markStale("Fix the marked fields.");
+      return null;
+    }
+    if (this._controller) this._controller.abort();
+    const controller = (this._controller = new AbortController());
+    const seq = ++this._seq;
+    this._scenario = scenario;
+    this._results.setAttribute("aria-busy", "true");
+    this._status.textContent = "Computing…";
+    try {
+      const projection = await this._fetchJson("v1/estimate", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(scenario),
+        signal: controller.signal,
+      });
+      if (seq !== this._seq) return null;
+      this._projection = projection;
+      this._render(projection);
+      this._status.textContent = "Up to date.";
+      this.dispatchEvent(new CustomEvent("ftcost:result", { detail: { projection, scenario }, bubbles: true, composed: true }));
+      return projection;
+    } catch (err) {
+      if (err && err.name === "AbortError") return null;
+      if (seq !== this._seq) return null;
+      const problem = err.problem || { title: "Error", detail: String(err.message || err) };
+      this._showProblem(problem);
+      this._markStale("Not updated: see the message above.");
+      this.dispatchEvent(new CustomEvent("ftcost:error", { detail: { problem, scenario }, bubbles: true, composed: true }));
+      return null;
+    } finally {
+      if (seq === this._seq) this._results.removeAttribute("aria-busy");
+    }
+  }
+
+  // -- problems -------------------------------------------------------------------------------
+
+  _fieldForPath(path) {
+    const p = normalizePath(path);
+    if (!p) return null;
+    let best = null;
+    let bestLen = -1;
+    for (const f of FIELDS) {
+      for (const candidate of f.paths) {
+        const hit = p === candidate || p.startsWith(`${candidate}.`);
+        if (hit && candidate.length > bestLen) {
+          best = f;
+          bestLen = candidate.length;
+        }
+      }
+    }
+    return best;
+  }
+
+  _showProblem(problem) {
+    const detail = problem.detail || problem.title || "The request failed.";
+    const f = this._fieldForPath(problem.field);
+    if (f) this._showFieldError(f.id, detail);
+    else this._showTopError(problem.field ? `${detail} (${problem.field})` : detail);
+  }
+
+  _showFieldError(id, message) {
+    const input = this._inputs.get(id);
+    const err = this._errors.get(id);
+    err.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", err.id);
+  }
+
+  _clearFieldError(id) {
+    const input = this._inputs.get(id);
+    this._errors.get(id).textContent = "";
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+
+  _showTopError(message) {
+    this._topError.textContent = message;
+  }
+
+  _clearErrors() {
+    for (const f of FIELDS) this._clearFieldError(f.id);
+    this._topError.textContent = "";
+  }
+
+  _markStale(message) {
+    this._status.textContent = message;
+    if (this._projection) this._results.dataset.state = "stale";
+  }
+
+  // -- rendering the Projection ---------------------------------------------------------------
+
+  _set(id, text, value) {
+    const node = this._out[id];
+    node.textContent = text;
+    if (value === null || value === undefined) delete node.dataset.value;
+    else node.dataset.value = String(value);
+    return node;
+  }
+
+  _render(p) {
+    this._results.dataset.state = "ready";
+    const o = this._out;
+    this._set("training-cost", formatUsd(get(p, "training.cost_usd")), get(p, "training.cost_usd"));
+    const tokens = get(p, "training.tokens");
+    o["training-tokens"].textContent = `${formatCount(tokens)} training tokens`;
+    o["training-tokens"].dataset.value = String(tokens);
+    o["training-cost"].append(o["training-tokens"]);
+    this._set("hosting-monthly", formatUsd(get(p, "hosting.monthly_usd")), get(p, "hosting.monthly_usd"));
+    this._set("per-request-base", formatUsd(get(p, "per_request.base_usd")), get(p, "per_request.base_usd"));
+    this._set("per-request-ft", formatUsd(get(p, "per_request.fine_tuned_usd")), get(p, "per_request.fine_tuned_usd"));
+    this._set("per-request-savings", formatUsd(get(p, "per_request.savings_usd")), get(p, "per_request.savings_usd"));
+    this._set("net-savings", formatUsd(get(p, "monthly.net_savings_usd")), get(p, "monthly.net_savings_usd"));
+
+    const be = p.break_even || {};
+    const volume = be.requests_per_month;
+    const payback = be.payback_months;
+    const reason = be.reason || "";
+    const vol = this._set("break-even-volume",
+      volume === null || volume === undefined ? "never" : `${formatCount(Math.ceil(volume))} requests/month`, volume);
+    vol.classList.toggle("never", volume === null || volume === undefined);
+    const pb = this._set("payback", payback === null || payback === undefined ? "never" : formatMonths(payback), payback);
+    pb.classList.toggle("never", payback === null || payback === undefined);
+    o["break-even-reason"].textContent = reason;
+    if (reason) pb.append(o["break-even-reason"]);
+
+    this._renderLatency(p.latency || {});
+    this._warnings.replaceChildren(...(p.warnings || []).map((w) =>
+      h("li", { "data-code": w.code || "", text: w.message || String(w) })));
+    this._renderChart(p);
+    this._catalog.textContent = describeCatalog(p.catalog);
+  }
+
+  _renderLatency(latency) {
+    const notes = [];
+    for (const [side, key] of [["base", "base"], ["ft", "fine_tuned"]]) {
+      const l = latency[key];
+      for (const metric of ["ttft", "e2e"]) {
+        const cell = this._lat[`latency-${side}-${metric}`];
+        const pct = l ? l[`${metric}_s`] : null;
+        if (pct && Number.isFinite(pct.p50)) {
+          cell.textContent = `${formatSeconds(pct.p50)} (${formatSeconds(pct.p10)}–${formatSeconds(pct.p90)})`;
+          cell.dataset.value = String(pct.p50);
+        } else {
+          cell.textContent = "n/a";
+          delete cell.dataset.value;
+        }
+      }
+      const reason = (l && l.reason) || latency[`${key}_reason`];
+      if (!l && reason) notes.push(`${side === "base" ? "Base" : "Fine-tuned"}: ${reason}`);
+    }
+    if (latency.reason) notes.push(latency.reason);
+    this._latNote.textContent = notes.join(" ");
+  }
+
+  _renderChart(p) {
+    const points = seriesPoints(p.series);
+    this._chartWrap.replaceChildren();
+    if (!points.length) return;
+    // The drawing is as wide as its box (within limits), so 12px labels stay 12px on phones.
+    const W = Math.round(Math.min(720, Math.max(280, this._chartWrap.clientWidth || 600)));
+    const H = Math.round(Math.min(320, Math.max(210, W * 0.5)));
+    const L = 56, R = 14, T = 16, B = 40;
+    this._chartWidth = W;
+    const months = points.map((q) => q.month);
+    const x0 = Math.min(0, ...months), x1 = Math.max(...months);
+    const yMax = niceMax(Math.max(...points.map((q) => Math.max(q.base, q.ft)), 0));
+    const x = (m) => L + ((m - x0) / (x1 - x0 || 1)) * (W - L - R);
+    const y = (v) => T + (1 - v / (yMax || 1)) * (H - T - B);
+    const crossing = findCrossing(points, p.break_even);
+
+    const titleText = "Cumulative cost over the months, base vs fine-tuned";
+    const last = points[points.length - 1];
+    const descText =
+      `After ${last.month} months: base ${formatUsd(last.base)}, fine-tuned ${formatUsd(last.ft)}. ` +
+      (crossing ? `The fine-tuned setup becomes cheaper in month ${crossing.month}.` : "The curves do not cross in this horizon.");
+    const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title chart-desc", "data-testid": "chart-svg" });
+    svg.append(s("title", { id: "chart-title" }, titleText), s("desc", { id: "chart-desc" }, descText));
+
+    // axes and ticks
+    const yTicks = 4;
+    for (let i = 0; i <= yTicks; i++) {
+      const v = (yMax * i) / yTicks;
+      const g = s("g", { class: "tick" });
+      g.append(s("line", { class: i === 0 ? "axis" : "grid", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+      g.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, formatUsdShort(v)));
+      svg.append(g);
+    }
+    const step = Math.max(1, Math.ceil((x1 - x0) / 12));
+    const xTicks = s("g", { "data-testid": "chart-x-ticks" });
+    for (let m = x0; m <= x1; m += step) {
+      const g = s("g", { class: "tick", "data-month": m });
+      g.append(s("line", { x1: x(m), x2: x(m), y1: H - B, y2: H - B + 5 }));
+      g.append(s("text", { x: x(m), y: H - B + 18, "text-anchor": "middle" }, String(m)));
+      xTicks.append(g);
+    }
+    svg.append(xTicks);
+    svg.append(s("line", { class: "axis", x1: L, x2: L, y1: T, y2: H - B }));
+    svg.append(s("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, "Month"));
+
+    const line = (key, cls, testid) =>
+      s("polyline", { class: `line ${cls}`, "data-testid": testid, points: points.map((q) => `${x(q.month).toFixed(1)},${y(q[key]).toFixed(1)}`).join(" ") });
+    svg.append(line("base", "line-base", "chart-line-base"), line("ft", "line-ft", "chart-line-ft"));
+
+    if (crossing) {
+      const cx = x(crossing.x), cy = y(crossing.y);
+      const g = s("g", { class: "crossing", "data-testid": "chart-crossing", "data-month": crossing.month });
+      g.append(s("line", { x1: cx, x2: cx, y1: cy, y2: H - B }));
+      g.append(s("circle", { cx, cy, r: 6 }));
+      const anchor = cx > W * 0.7 ? "end" : "start";
+      const tx = anchor === "end" ? cx - 10 : cx + 10;
+      g.append(s("text", { x: tx, y: Math.max(T + 12, cy - 10), "text-anchor": anchor }, `Break-even: month ${crossing.month}`));
+      svg.append(g);
+    }
+
+    const legend = h("ul", { className: "legend", "aria-hidden": "true" },
+      h("li", {}, h("span", { className: "swatch" }), "Base (no fine-tuning)"),
+      h("li", {}, h("span", { className: "swatch ft" }), "Fine-tuned"));
+    this._chartWrap.append(svg, legend,
+      h("figcaption", { className: "sr-only", text: descText }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projection helpers
+
+/** Normalise `series` to [{month, base, ft}] (cumulative USD), whatever its exact layout. */
+function seriesPoints(series) {
+  if (!series) return [];
+  const pick = (o, names) => names.map((n) => o[n]).find((v) => v !== undefined);
+  const baseNames = ["cumulative_base_usd", "base_cumulative_usd", "base_usd", "base"];
+  const ftNames = ["cumulative_fine_tuned_usd", "fine_tuned_cumulative_usd", "fine_tuned_usd", "fine_tuned"];
+  if (Array.isArray(series)) {
+    return series
+      .map((row, i) => ({ month: pick(row, ["month"]) ?? i + 1, base: pick(row, baseNames), ft: pick(row, ftNames) }))
+      .filter((q) => Number.isFinite(q.base) && Number.isFinite(q.ft));
+  }
+  const base = pick(series, baseNames) || [];
+  const ft = pick(series, ftNames) || [];
+  const months = series.months || series.month || base.map((_, i) => i + 1);
+  return months
+    .map((m, i) => ({ month: m, base: base[i], ft: ft[i] }))
+    .filter((q) => Number.isFinite(q.base) && Number.isFinite(q.ft));
+}
+
+/** Where the fine-tuned cumulative cost drops to or below the base: {month, x, y} or null. */
+function findCrossing(points, breakEven) {
+  const given = breakEven ? breakEven.crossing_month ?? breakEven.crossover_month : undefined;
+  for (let i = 1; i < points.length; i++) {
+    const prev = points[i - 1], q = points[i];
+    if (prev.ft > prev.base && q.ft <= q.base) {
+      const d0 = prev.ft - prev.base, d1 = q.ft - q.base;
+      const t = d0 / (d0 - d1);
+      return {
+        month: given ?? q.month,
+        x: prev.month + t * (q.month - prev.month),
+        y: prev.base + t * (q.base - prev.base),
+      };
+    }
+  }
+  return null;
+}
+
+function niceMax(v) {
+  if (v <= 0) return 1;
+  const mag = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * mag >= v) return m * mag;
+  return 10 * mag;
+}
+
+function describeCatalog(catalog) {
+  if (!catalog) return "";
+  const list = Array.isArray(catalog) ? catalog : catalog.providers || catalog.versions || [catalog];
+  const parts = list.map((c) => {
+    if (typeof c === "string") return c;
+    const asOf = c.as_of_max || c.as_of || "";
+    return [c.version || c.provider, asOf && `prices as of ${asOf}`].filter(Boolean).join(", ");
+  });
+  return parts.length ? `Catalog: ${parts.join("; ")}.` : "";
+}
+
+if (!customElements.get("ftcost-estimator")) {
+  customElements.define("ftcost-estimator", FtcostEstimator);
+}
