@@ -1,0 +1,1 @@
+"""The HTTP adapter: a litestar + msgspec service over the core (see ``app.create_app``)."""

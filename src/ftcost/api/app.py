@@ -1,0 +1,181 @@
+"""The litestar application: ``create_app`` builds it, nothing happens at import time.
+
+``create_app(settings, catalog, counter)`` takes everything it needs (tests pass a small catalog
+and a fake counter); what it is not given it loads once: the shipped catalog with
+``settings.pricing`` laid over it, and the tiktoken counter. ``app_from_env`` is the factory
+``ftcost serve`` hands to the ASGI server, so each worker process builds its own app from
+``FTCOST_*`` variables.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from litestar import Litestar, Request, get
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Contact, License, Schema, Server, Tag
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.typing import FieldDefinition
+
+from ftcost import __version__
+from ftcost.api.middleware import RequestContext
+from ftcost.api.problems import problem_config
+from ftcost.api.routes import ROUTES, Services
+from ftcost.api.schemas import SCHEMA_EXAMPLES
+from ftcost.api.widget_routes import WIDGET_ROUTES
+from ftcost.catalog import Catalog, load_catalog
+from ftcost.settings import Settings, from_env
+
+__all__ = ["OPENAPI_PATH", "app_from_env", "create_app", "openapi_document"]
+
+OPENAPI_PATH = "/openapi.json"
+
+_DESCRIPTION = """\
+Fine-tuning cost and latency estimator for Azure OpenAI / Foundry and the OpenAI platform:
+training cost, hosting cost, per-request savings, latency and break-even from a sourced
+pricing catalog and exact token counts.
+
+Every error is an RFC 9457 `application/problem+json` document whose `type` is
+`https://ftcost.dev/problems/<slug>`; extension members (`field`, `model_id`, `closest`,
+`request_id`, …) say what went wrong where. Every response carries an `X-Request-ID` header.
+"""
+
+_TAGS = [
+    Tag(name="service", description="Health of the service"),
+    Tag(name="catalog", description="The pricing catalog: models, prices, limits"),
+    Tag(name="tokens", description="Token counting with each model's own encoding"),
+    Tag(name="datasets", description="Streaming analysis of JSONL training files"),
+    Tag(name="projections", description="Cost, latency and break-even of a Scenario"),
+    Tag(name="widget", description="The embeddable <ftcost-estimator> and its iframe page"),
+]
+
+
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """litestar's Struct schema plus ``additionalProperties: false`` and examples.
+
+    litestar omits ``additionalProperties: false`` for ``forbid_unknown_fields=True`` Structs,
+    so schema-driven clients send extra keys that the API then rejects; ``SCHEMA_EXAMPLES``
+    adds an example to the Structs listed there.
+    """
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        if examples := SCHEMA_EXAMPLES.get(field_definition.type_):
+            schema.examples = list(examples)
+        return schema
+
+
+def openapi_config() -> OpenAPIConfig:
+    """OpenAPI 3.1 metadata; litestar's Swagger UI at ``/docs``."""
+    return OpenAPIConfig(
+        title="ftcost",
+        version=__version__,
+        description=_DESCRIPTION,
+        contact=Contact(name="ftcost maintainers"),
+        license=License(name="MIT", identifier="MIT"),
+        servers=[Server(url="/", description="this server")],
+        tags=_TAGS,
+        path="/docs",
+        render_plugins=[SwaggerRenderPlugin(path="/")],
+        use_handler_docstrings=False,
+        create_examples=False,
+    )
+
+
+@get(OPENAPI_PATH, include_in_schema=False, media_type="application/json", sync_to_thread=False)
+def _openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The OpenAPI document, also at ``/docs/openapi.json``."""
+    return openapi_document(request.app)
+
+
+def openapi_document(app: Litestar) -> dict[str, Any]:
+    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded)."""
+    doc: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(app.openapi_schema.to_schema()))
+    return doc
+
+
+def create_app(
+    settings: Settings | None = None,
+    catalog: Catalog | None = None,
+    counter: Any = None,
+) -> Litestar:
+    """The ftcost HTTP application.
+
+    ``catalog`` defaults to the shipped catalog with ``settings.pricing`` overlays (a bad price
+    sheet fails here, at start-up); ``counter`` to the tiktoken counter, which loads encodings
+    lazily on first use.
+    """
+    settings = settings or Settings()
+    if catalog is None:
+        catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
+    if counter is None:
+        counter = _default_counter()
+    services = Services(settings=settings, catalog=catalog, counter=counter)
+
+    def provide_services() -> Services:
+        return services
+
+    cors = (
+        CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["content-type", "x-request-id"],
+            expose_headers=["x-request-id"],
+            max_age=600,
+        )
+        if settings.cors_origins
+        else None
+    )
+    app = Litestar(
+        route_handlers=[*ROUTES, *WIDGET_ROUTES, _openapi_json],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False, use_cache=True)},
+        plugins=[ProblemDetailsPlugin(problem_config()), StrictStructSchemaPlugin()],
+        openapi_config=openapi_config(),
+        cors_config=cors,
+        request_max_body_size=settings.max_body_bytes,
+        logging_config=None,
+        signature_namespace={"Services": Services},
+    )
+    # Outermost layer, around routing, CORS and exception handling: every response (404s and
+    # preflights included) gets the request id, the security headers and an access-log line.
+    app.asgi_handler = RequestContext(
+        app.asgi_handler, cors_origins=settings.cors_origins, access_log=settings.access_log
+    )
+    app.state["services"] = services
+    return app
+
+
+def _default_counter() -> Any:
+    try:
+        from ftcost.tokens import TiktokenCounter
+    except ImportError:  # the tokens module has not landed in this checkout
+        return None
+    return TiktokenCounter()
+
+
+def configure_logging(level: str) -> None:
+    """One line per record on stderr: the access log and the service's own messages."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("ftcost")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = False
+
+
+def app_from_env() -> Litestar:
+    """Factory for the ASGI server (one call per worker): settings from ``FTCOST_*``."""
+    settings = from_env(os.environ)
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,173 @@
+"""Thin handlers: decode (litestar + ``StrictJSON``), call the core, return a Struct.
+
+Handlers are ``async`` and call the core directly: every operation is a few microseconds to a
+few milliseconds of CPU, less than a hop to a worker thread. ``services`` is injected by
+``create_app`` (catalog, token counter, settings).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from ftcost import __version__
+from ftcost.api.problems import problem_responses
+from ftcost.api.schemas import (
+    HealthResponse,
+    ModelId,
+    ModelResponse,
+    ModelsResponse,
+    ModelSummary,
+)
+from ftcost.catalog import Catalog, known_regions, resolve_model
+from ftcost.errors import InvalidInputError
+from ftcost.models import Method, ModelEntry, ProviderId
+from ftcost.settings import Settings
+
+__all__ = ["ROUTES", "Services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the handlers share: loaded once per app by ``create_app``."""
+
+    settings: Settings
+    catalog: Catalog
+    counter: Any = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Service
+
+
+@get(
+    "/healthz",
+    operation_id="HealthCheck",
+    tags=["service"],
+    summary="Liveness and readiness",
+    description="200 when the service is up with its pricing catalog loaded.",
+)
+async def health(services: NamedDependency[Services]) -> HealthResponse:
+    return HealthResponse(
+        status="ok",
+        version=__version__,
+        catalog_versions={
+            name: pf.version for name, pf in sorted(services.catalog.providers.items())
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalog
+
+
+def _regions(entry: ModelEntry) -> list[str]:
+    out = {p.region for p in entry.prices if p.region}
+    if entry.regions is not None:
+        for f in msgspec.structs.fields(entry.regions):
+            value = getattr(entry.regions, f.name)
+            if isinstance(value, list):
+                out.update(value)
+    return sorted(out)
+
+
+def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
+    limit = entry.limits.training_example_tokens
+    return ModelSummary(
+        provider=provider,  # type: ignore[arg-type]
+        id=entry.id,
+        aliases=list(entry.aliases),
+        encoding=entry.encoding,
+        methods=list(entry.methods),
+        training_tiers=list(entry.tiers),
+        deployments=list(entry.deployments),
+        regions=_regions(entry),
+        training_example_tokens=limit.value if limit is not None else None,
+    )
+
+
+@get(
+    "/v1/models",
+    operation_id="ListModels",
+    tags=["catalog"],
+    summary="List catalog models",
+    description=(
+        "Every model of the pricing catalog, optionally only those of one provider, that can "
+        "be fine-tuned with one method, or that are offered in one Azure region."
+    ),
+    responses=problem_responses(400, 422),
+)
+async def list_models(
+    services: NamedDependency[Services],
+    provider: Annotated[
+        ProviderId | None, QueryParameter(description="only this provider's models")
+    ] = None,
+    method: Annotated[
+        Method | None, QueryParameter(description="only models fine-tunable with this method")
+    ] = None,
+    region: Annotated[
+        str | None,
+        QueryParameter(
+            description="only models offered in this Azure region (e.g. swedencentral)",
+            pattern=r"^[A-Za-z0-9]{1,64}$",
+        ),
+    ] = None,
+) -> ModelsResponse:
+    catalog = services.catalog
+    wanted_region = region.lower() if region else None
+    if wanted_region is not None:
+        known = known_regions(catalog)
+        if wanted_region not in known:
+            close = difflib.get_close_matches(wanted_region, sorted(known), n=3, cutoff=0.6)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise InvalidInputError(f"unknown region {region!r}{hint}", field="region")
+    models = [
+        _summary(name, entry)
+        for name, entry in catalog.models(provider)
+        if (method is None or method in entry.methods)
+        and (wanted_region is None or wanted_region in _regions(entry))
+    ]
+    return ModelsResponse(models=models, catalog=catalog.info())
+
+
+@get(
+    "/v1/models/{model_id:str}",
+    operation_id="GetModel",
+    tags=["catalog"],
+    summary="One model in full",
+    description=(
+        "The catalog entry of a model name, alias or fine-tuned id (OpenAI `ft:…` ids and "
+        "Azure `….ft-…` deployment names resolve to their base model): prices with sources "
+        "and dates, limits, latency parameters, regions and lifecycle. An unknown name is a "
+        "404 problem listing the closest names."
+    ),
+    responses=problem_responses(400, 404),
+)
+async def get_model(
+    services: NamedDependency[Services],
+    model_id: Annotated[
+        ModelId, PathParameter(description="model name, alias or fine-tuned id", max_length=300)
+    ],
+    provider: Annotated[
+        ProviderId | None,
+        QueryParameter(description="the provider whose entry to return (default: first match)"),
+    ] = None,
+) -> ModelResponse:
+    resolved = resolve_model(services.catalog, model_id, provider, field="model_id")
+    info = next(i for i in services.catalog.info() if i.provider == resolved.provider)
+    return ModelResponse(
+        provider=resolved.provider,  # type: ignore[arg-type]
+        requested=resolved.requested,
+        fine_tune_id=resolved.fine_tune_id,
+        model=resolved.entry,
+        catalog=info,
+    )
+
+
+ROUTES: list[Any] = [health, list_models, get_model]

@@ -1,0 +1,72 @@
+"""Wire-only Structs of the HTTP API (requests end in ``Request``, responses in ``Response``).
+
+Operations that take or return a core type (``Scenario``, ``Projection``, ``DatasetReport``)
+use it directly, so the API, the CLI's ``--json`` and the widget share one shape.
+``SCHEMA_EXAMPLES`` attaches an example to the OpenAPI schema of a Struct.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from ftcost.catalog import CatalogInfo
+from ftcost.models import Encoding, Method, ModelEntry, ProviderId, Tier
+
+__all__ = [
+    "SCHEMA_EXAMPLES",
+    "HealthResponse",
+    "ModelResponse",
+    "ModelSummary",
+    "ModelsResponse",
+]
+
+
+class _Wire(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Keyword-only; requests reject unknown keys (``additionalProperties: false``)."""
+
+
+class HealthResponse(_Wire, kw_only=True):
+    """The service is up and has a catalog loaded."""
+
+    status: Literal["ok"]
+    version: str
+    catalog_versions: dict[str, str]
+
+
+class ModelSummary(_Wire, kw_only=True):
+    """One catalog model: names, encoding, what it can be fine-tuned with, where."""
+
+    provider: ProviderId
+    id: str
+    aliases: list[str]
+    encoding: Encoding | None
+    methods: list[Method]
+    training_tiers: list[Tier]
+    deployments: list[Tier]
+    regions: list[str]
+    training_example_tokens: int | None
+
+
+class ModelsResponse(_Wire, kw_only=True):
+    """The models matching the filters, and the catalog versions they come from."""
+
+    models: list[ModelSummary]
+    catalog: list[CatalogInfo]
+
+
+class ModelResponse(_Wire, kw_only=True):
+    """One catalog entry in full: prices with sources, limits, latency, regions, lifecycle."""
+
+    provider: ProviderId
+    requested: str
+    fine_tune_id: str | None
+    model: ModelEntry
+    catalog: CatalogInfo
+
+
+ModelId = Annotated[str, Meta(min_length=1, max_length=300)]
+
+SCHEMA_EXAMPLES: dict[type[Any], list[Any]] = {}
