@@ -1,0 +1,333 @@
+"""Pure, vectorised cost formulas: the numeric core under estimate, solve, sweep and simulate.
+
+``evaluate(values, prices)`` takes every numeric Scenario input by its dotted name
+(``ftcost.estimate.NUMERIC_FIELDS``, plus ``training.stages[i].*`` for further stages) and a
+``Prices`` struct of catalog figures, and returns an ``Outcome`` of numpy arrays. Any value may
+be a scalar or an array; all outputs broadcast together, so a sweep or a Monte-Carlo run is one
+call. ``estimate()`` builds its Projection from the same function with 0-d arrays, so the scalar
+and the vectorised paths agree by construction.
+
+Formulas (all money in USD, float64, never rounded here; ``/1e6`` turns per-1M prices into
+per-token prices):
+
+* per request: ``c = ((prompt − cached) × input + cached × cached_input + output × output) / 1e6``
+  with ``cached`` clipped to ``prompt``; base and fine-tuned each on their own prices.
+* training, per stage and run: ``tokens_per_epoch × epochs × training_usd_per_mtok / 1e6 +
+  rft_hours × rft_usd_per_hour + grader tokens × grader prices / 1e6``, capped at the per-job cap
+  (Azure RFT: $5,000; ``inf`` where there is none), × ``runs``; stages add up. This is the cost of
+  one *training event*.
+* hosting per month: ``deployment.count × deployment.hours_per_month × hosting_usd_per_hour``.
+* monthly: base ``V × c_base``; fine-tuned ``V × c_ft + hosting``; net savings = their difference
+  (before training).
+* training is paid up front (month 0) and again every ``retrain_every_months`` (R) months, at the
+  start of months R + 1, 2R + 1, … inside the horizon H; ``R = 0`` means never again. It is
+  amortised over ``R`` (or over ``H`` when never retrained). Trainings in the horizon:
+  ``ceil(H / R)`` (1 when never retrained).
+* break-even volume ``V* = (hosting + training / R) / (c_base − c_ft)`` (NaN when
+  ``c_base ≤ c_ft``); payback months ``= training / (V × (c_base − c_ft) − hosting)``.
+* ``never_reason`` (``NeverReason`` codes): 0 pays; 1 the fine-tuned request is not cheaper;
+  2 savings never cover hosting; 3 each retraining comes before the last one has paid back;
+  4 the model shuts down (``Prices.months_to_shutdown``) before payback. ``payback_months`` is
+  NaN unless the code is 0; ``months_to_repay_training`` keeps the raw figure (``inf`` when the
+  monthly net savings are not positive).
+* ``crossover_month``: the first whole month m ≥ 1 at whose end the cumulative fine-tuned cost
+  (training events included) is at or below the cumulative base cost, NaN when it never is within
+  H. Cumulative costs: base ``m × V × c_base``; fine-tuned ``m × (V × c_ft + hosting) +
+  training × n(m)`` with ``n(m) = floor((m − 1) / R) + 1`` trainings (``n(0) = 1``).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import msgspec
+import numpy as np
+from numpy.typing import NDArray
+
+from ftcost.errors import InvalidInputError
+from ftcost.latency import LatencyParams
+
+__all__ = [
+    "Array",
+    "NeverReason",
+    "Outcome",
+    "Prices",
+    "StagePrices",
+    "cumulative_series",
+    "evaluate",
+    "request_cost",
+    "stage_cost",
+    "stage_prefix",
+]
+
+Array: TypeAlias = NDArray[np.float64]
+Value: TypeAlias = "float | int | np.ndarray | np.floating | np.integer"
+
+# Relative tolerance for the month comparisons (payback vs retraining interval, crossover).
+_REL_TOL = 1e-9
+
+
+class NeverReason(enum.IntEnum):
+    """Why fine-tuning never pays (the ``never_reason`` array holds these codes)."""
+
+    PAYS = 0
+    NOT_CHEAPER = 1
+    HOSTING_NOT_COVERED = 2
+    RETRAIN_BEFORE_PAYBACK = 3
+    SHUTDOWN_BEFORE_PAYBACK = 4
+
+
+class StagePrices(msgspec.Struct, frozen=True, kw_only=True):
+    """Prices of one training stage; a token-billed stage has ``rft_usd_per_hour = 0``."""
+
+    method: str
+    training_usd_per_mtok: float = 0.0
+    rft_usd_per_hour: float = 0.0
+    grader_input_usd_per_mtok: float = 0.0
+    grader_cached_input_usd_per_mtok: float = 0.0
+    grader_output_usd_per_mtok: float = 0.0
+    job_cap_usd: float = math.inf
+
+
+class Prices(msgspec.Struct, frozen=True, kw_only=True):
+    """Every catalog figure ``evaluate`` needs, already looked up (plain floats).
+
+    ``training[0]`` prices the ``training.*`` fields, ``training[i]`` (i ≥ 1) the fields of
+    ``training.stages[i - 1]``. ``months_to_shutdown`` is the fine-tuned model's shutdown date
+    counted from ``start_date`` (``inf`` when unknown). The latency parameters are ``None`` when
+    the catalog has none for that model.
+    """
+
+    training: tuple[StagePrices, ...]
+    hosting_usd_per_hour: float
+    base_input_usd_per_mtok: float
+    base_cached_input_usd_per_mtok: float
+    base_output_usd_per_mtok: float
+    fine_tuned_input_usd_per_mtok: float
+    fine_tuned_cached_input_usd_per_mtok: float
+    fine_tuned_output_usd_per_mtok: float
+    months_to_shutdown: float = math.inf
+    base_latency: LatencyParams | None = None
+    fine_tuned_latency: LatencyParams | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Results of ``evaluate``; every field is a float64 array of the broadcast shape."""
+
+    training_usd: Array  # one training event: all stages and runs, caps applied
+    training_tokens: Array  # billed training tokens of one event (tokens × epochs × runs)
+    training_capped: NDArray[np.bool_]  # some stage hit its per-job cap
+    hosting_monthly_usd: Array
+    base_request_usd: Array
+    fine_tuned_request_usd: Array
+    savings_per_request_usd: Array
+    monthly_base_usd: Array
+    monthly_fine_tuned_usd: Array  # incl. hosting
+    monthly_net_savings_usd: Array  # base − fine-tuned, before training
+    training_amortised_monthly_usd: Array
+    breakeven_requests_per_month: Array  # NaN when c_base ≤ c_ft
+    months_to_repay_training: Array  # training / monthly net savings; inf when never
+    payback_months: Array  # NaN unless never_reason == 0
+    trainings_in_horizon: Array
+    horizon_base_usd: Array
+    horizon_fine_tuned_usd: Array
+    horizon_net_savings_usd: Array  # cumulative base − fine-tuned at the end of the horizon
+    crossover_month: Array  # NaN when the curves do not cross within the horizon
+    never_reason: NDArray[np.int8]
+
+
+def stage_prefix(index: int) -> str:
+    """The value-name prefix of training stage ``index`` (0 = ``training``)."""
+    return "training" if index == 0 else f"training.stages[{index - 1}]"
+
+
+STAGE_FIELDS: tuple[str, ...] = (
+    "tokens_per_epoch",
+    "epochs",
+    "runs",
+    "rft_hours",
+    "grader.input_tokens",
+    "grader.cached_input_tokens",
+    "grader.output_tokens",
+)
+
+
+def request_cost(
+    prompt: Value,
+    cached: Value,
+    output: Value,
+    input_usd_per_mtok: float,
+    cached_input_usd_per_mtok: float,
+    output_usd_per_mtok: float,
+) -> Array:
+    """USD of one request; cached tokens are clipped to the prompt."""
+    p = np.asarray(prompt, dtype=np.float64)
+    c = np.minimum(np.asarray(cached, dtype=np.float64), p)
+    o = np.asarray(output, dtype=np.float64)
+    return (
+        (p - c) * input_usd_per_mtok + c * cached_input_usd_per_mtok + o * output_usd_per_mtok
+    ) / 1e6
+
+
+def _getter(values: Mapping[str, Value]) -> Callable[[str], Array]:
+    def v(name: str) -> Array:
+        try:
+            return np.asarray(values[name], dtype=np.float64)
+        except KeyError:
+            raise InvalidInputError(f"missing numeric input {name!r}", field=name) from None
+
+    return v
+
+
+def stage_cost(
+    values: Mapping[str, Value], index: int, sp: StagePrices
+) -> tuple[Array, NDArray[np.bool_], Array]:
+    """One stage of one training event: (USD for all runs, cap reached, billed tokens)."""
+    v = _getter(values)
+    pre = stage_prefix(index)
+    file_tokens = v(f"{pre}.tokens_per_epoch") * v(f"{pre}.epochs")
+    per_job = (
+        file_tokens * sp.training_usd_per_mtok
+        + v(f"{pre}.grader.input_tokens") * sp.grader_input_usd_per_mtok
+        + v(f"{pre}.grader.cached_input_tokens") * sp.grader_cached_input_usd_per_mtok
+        + v(f"{pre}.grader.output_tokens") * sp.grader_output_usd_per_mtok
+    ) / 1e6 + v(f"{pre}.rft_hours") * sp.rft_usd_per_hour
+    runs = v(f"{pre}.runs")
+    capped = (per_job > sp.job_cap_usd) & (runs > 0)
+    return np.minimum(per_job, sp.job_cap_usd) * runs, capped, file_tokens * runs
+
+
+def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
+    """Every cost figure for ``values`` (scalars or broadcastable arrays) at ``prices``."""
+    v = _getter(values)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        volume = v("traffic.requests_per_month")
+        c_base = request_cost(
+            v("base.prompt_tokens"),
+            v("base.cached_prompt_tokens"),
+            v("base.output_tokens"),
+            prices.base_input_usd_per_mtok,
+            prices.base_cached_input_usd_per_mtok,
+            prices.base_output_usd_per_mtok,
+        )
+        c_ft = request_cost(
+            v("fine_tuned.prompt_tokens"),
+            v("fine_tuned.cached_prompt_tokens"),
+            v("fine_tuned.output_tokens"),
+            prices.fine_tuned_input_usd_per_mtok,
+            prices.fine_tuned_cached_input_usd_per_mtok,
+            prices.fine_tuned_output_usd_per_mtok,
+        )
+        training = np.float64(0.0) * volume
+        tokens = np.float64(0.0) * volume
+        capped: NDArray[np.bool_] = np.zeros(np.shape(volume), dtype=np.bool_)
+        for i, sp in enumerate(prices.training):
+            stage_usd, stage_capped, stage_tokens = stage_cost(values, i, sp)
+            training = training + stage_usd
+            tokens = tokens + stage_tokens
+            capped = capped | stage_capped
+
+        hosting = (
+            v("deployment.count") * v("deployment.hours_per_month") * prices.hosting_usd_per_hour
+        )
+        retrain = v("retrain_every_months")
+        horizon = v("horizon_months")
+
+        saving = c_base - c_ft
+        monthly_base = volume * c_base
+        monthly_ft = volume * c_ft + hosting
+        net = monthly_base - monthly_ft
+        period = np.where(retrain > 0, retrain, horizon)
+        amortised = training / period
+        breakeven = np.where(
+            saving > 0, (hosting + amortised) / np.where(saving > 0, saving, 1), np.nan
+        )
+        repay = np.where(net > 0, training / np.where(net > 0, net, 1), np.inf)
+
+        slack = 1.0 + _REL_TOL
+        reason = np.where(
+            saving <= 0,
+            NeverReason.NOT_CHEAPER,
+            np.where(
+                net <= 0,
+                NeverReason.HOSTING_NOT_COVERED,
+                np.where(
+                    (retrain > 0) & (repay > retrain * slack),
+                    NeverReason.RETRAIN_BEFORE_PAYBACK,
+                    np.where(
+                        repay > prices.months_to_shutdown * slack,
+                        NeverReason.SHUTDOWN_BEFORE_PAYBACK,
+                        NeverReason.PAYS,
+                    ),
+                ),
+            ),
+        ).astype(np.int8)
+        payback = np.where(reason == NeverReason.PAYS, repay, np.nan)
+
+        trainings = np.where(retrain > 0, np.ceil(horizon / np.where(retrain > 0, retrain, 1)), 1.0)
+        horizon_base = monthly_base * horizon
+        horizon_ft = monthly_ft * horizon + training * trainings
+        first = np.maximum(1.0, np.ceil(repay * (1.0 - _REL_TOL)))
+        crosses = (net > 0) & ((retrain <= 0) | (repay <= retrain * slack)) & (first <= horizon)
+        crossover = np.where(crosses, first, np.nan)
+
+    shape = np.broadcast_shapes(
+        np.shape(training), np.shape(hosting), np.shape(c_base), np.shape(c_ft), np.shape(horizon)
+    )
+
+    def out(a: Array) -> Array:
+        return np.broadcast_to(np.asarray(a, dtype=np.float64), shape).copy()
+
+    return Outcome(
+        training_usd=out(training),
+        training_tokens=out(tokens),
+        training_capped=np.broadcast_to(capped, shape).copy(),
+        hosting_monthly_usd=out(hosting),
+        base_request_usd=out(c_base),
+        fine_tuned_request_usd=out(c_ft),
+        savings_per_request_usd=out(saving),
+        monthly_base_usd=out(monthly_base),
+        monthly_fine_tuned_usd=out(monthly_ft),
+        monthly_net_savings_usd=out(net),
+        training_amortised_monthly_usd=out(amortised),
+        breakeven_requests_per_month=out(breakeven),
+        months_to_repay_training=out(repay),
+        payback_months=out(payback),
+        trainings_in_horizon=out(trainings),
+        horizon_base_usd=out(horizon_base),
+        horizon_fine_tuned_usd=out(horizon_ft),
+        horizon_net_savings_usd=out(horizon_base - horizon_ft),
+        crossover_month=out(crossover),
+        never_reason=np.broadcast_to(reason, shape).astype(np.int8),
+    )
+
+
+def cumulative_series(
+    outcome: Outcome, retrain_every_months: Value, months: int
+) -> tuple[Array, Array, NDArray[np.bool_]]:
+    """Cumulative base and fine-tuned cost at the end of months 0..``months`` (last axis).
+
+    Month 0 is the start: base 0, fine-tuned = the first training. Trainings are paid at the
+    start of months 1, R + 1, 2R + 1, …; the third array marks the points whose cumulative cost
+    includes a new training (0, R + 1, 2R + 1, …).
+    """
+    m = np.arange(months + 1, dtype=np.float64)
+    r = np.asarray(retrain_every_months, dtype=np.float64)[..., None]
+    base = outcome.monthly_base_usd[..., None] * m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.where((r > 0) & (m >= 1), np.floor((m - 1) / np.where(r > 0, r, 1)) + 1, 1.0)
+        later = (m > 1) & (r > 0) & (np.mod(m - 1, np.where(r > 0, r, 1)) == 0)
+        event = (m == 0) | later
+    ft = outcome.monthly_fine_tuned_usd[..., None] * m + outcome.training_usd[..., None] * n
+    shape = np.broadcast_shapes(base.shape, ft.shape)
+    return (
+        np.broadcast_to(base, shape).copy(),
+        np.broadcast_to(ft, shape).copy(),
+        np.broadcast_to(event, shape).copy(),
+    )
