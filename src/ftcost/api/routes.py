@@ -7,16 +7,19 @@ few milliseconds of CPU, less than a hop to a worker thread. ``services`` is inj
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from ftcost import __version__
+from ftcost.api.body import StrictJSON, json_body
+from ftcost.api.cache import ResponseCache
 from ftcost.api.problems import problem_responses
 from ftcost.api.schemas import (
     HealthResponse,
@@ -27,7 +30,10 @@ from ftcost.api.schemas import (
 )
 from ftcost.catalog import Catalog, known_regions, resolve_model
 from ftcost.errors import InvalidInputError
+from ftcost.estimate import estimate
 from ftcost.models import Method, ModelEntry, ProviderId
+from ftcost.projection import Projection
+from ftcost.scenario import Scenario
 from ftcost.settings import Settings
 
 __all__ = ["ROUTES", "Services"]
@@ -40,6 +46,12 @@ class Services:
     settings: Settings
     catalog: Catalog
     counter: Any = None
+    cache: ResponseCache = field(default_factory=ResponseCache)
+
+
+_json = msgspec.json.Encoder()
+# Every operation that takes a JSON body: 400 malformed, 413 too large, 415 wrong media type.
+_BODY_PROBLEMS = (400, 413, 415)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,4 +182,49 @@ async def get_model(
     )
 
 
-ROUTES: list[Any] = [health, list_models, get_model]
+# ---------------------------------------------------------------------------------------------
+# Projections
+
+
+def _dated(scenario: Scenario, today: dt.date) -> Scenario:
+    """The scenario with ``start_date`` filled in (the core never reads the clock)."""
+    if scenario.start_date is not None:
+        return scenario
+    return msgspec.structs.replace(scenario, start_date=today)
+
+
+@post(
+    "/v1/estimate",
+    operation_id="EstimateCost",
+    tags=["projections"],
+    summary="Cost, latency and break-even of a Scenario",
+    description=(
+        "The Projection of a Scenario: training cost, hosting per month, per-request cost of "
+        "the base and the fine-tuned setup, latency percentiles, monthly net savings, "
+        "break-even volume and payback (or `null` with a reason), the monthly series, "
+        "warnings, assumptions and the catalog version. `start_date` defaults to today. "
+        "Prompts given as text or messages are counted with the model's own encoding."
+    ),
+    status_code=200,
+    dto=StrictJSON[Scenario],
+    return_dto=None,
+    guards=[json_body],
+    responses=problem_responses(*_BODY_PROBLEMS, 404, 422, 503),
+)
+async def estimate_cost(
+    data: JSONBody[Scenario],
+    request: Request[Any, Any, Any],
+    services: NamedDependency[Services],
+) -> Response[Projection]:
+    today = dt.date.today()
+    body = await request.body()
+    key = (body, today)
+    encoded = services.cache.get(key)
+    if encoded is None:
+        projection = estimate(_dated(data, today), services.catalog, services.counter)
+        encoded = _json.encode(projection)
+        services.cache.put(key, encoded, size=len(body))
+    return Response(encoded, media_type="application/json")  # type: ignore[arg-type]
+
+
+ROUTES: list[Any] = [health, list_models, get_model, estimate_cost]

@@ -14,6 +14,7 @@ from msgspec import Meta
 
 from ftcost.catalog import CatalogInfo
 from ftcost.models import Encoding, Method, ModelEntry, ProviderId, Tier
+from ftcost.scenario import Scenario
 
 __all__ = [
     "SCHEMA_EXAMPLES",
@@ -70,3 +71,30 @@ class ModelResponse(_Wire, kw_only=True):
 ModelId = Annotated[str, Meta(min_length=1, max_length=300)]
 
 SCHEMA_EXAMPLES: dict[type[Any], list[Any]] = {}
+
+SCHEMA_EXAMPLES[Scenario] = [
+    {
+        "provider": "azure",
+        "model": "gpt-4.1-mini",
+        "region": None,
+        "training": {
+            "method": "sft",
+            "tier": "global",
+            "tokens_per_epoch": 1000000,
+            "epochs": 3,
+            "runs": 1,
+        },
+        "deployment": {"type": "global", "count": 1, "hours_per_month": 730},
+        "traffic": {"requests_per_month": 3000000},
+        "base": {
+            "model": "gpt-4.1-mini",
+            "deployment": "global",
+            "prompt_tokens": 2500,
+            "cached_prompt_tokens": 0,
+            "output_tokens": 200,
+        },
+        "fine_tuned": {"prompt_tokens": 500, "cached_prompt_tokens": 0, "output_tokens": 200},
+        "retrain_every_months": 6,
+        "horizon_months": 12,
+    }
+]

@@ -16,7 +16,7 @@ from ftcost import __version__
 from ftcost.errors import FtcostError
 
 # Command-family modules, in the order their commands appear in --help.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("cmd_serve",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,142 @@
+"""``ftcost serve`` (the HTTP API under granian) and ``ftcost openapi`` (the committed spec).
+
+Both import the API lazily, inside the handler, so the rest of the CLI never loads litestar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ftcost.cli._common import add_pricing
+from ftcost.settings import Settings, from_env
+
+__all__ = ["register"]
+
+APP_FACTORY = "ftcost.api.app:app_from_env"
+DEFAULT_SPEC = Path("openapi") / "openapi.json"
+
+
+def register(sub: Any) -> None:
+    """Add ``serve`` and ``openapi`` to the CLI."""
+    serve = sub.add_parser(
+        "serve",
+        help="run the HTTP API (OpenAPI at /openapi.json, docs at /docs)",
+        description=(
+            "Run the HTTP API with granian. Settings come from FTCOST_* environment variables "
+            "(FTCOST_HOST, FTCOST_PORT, FTCOST_WORKERS, FTCOST_PRICING, FTCOST_CORS_ORIGINS, "
+            "FTCOST_MAX_BODY_BYTES, FTCOST_MAX_DATASET_BYTES, FTCOST_LOG_LEVEL, "
+            "FTCOST_ACCESS_LOG); options given here win over them."
+        ),
+    )
+    serve.add_argument("--host", help="address to bind (default: FTCOST_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default: FTCOST_PORT or 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="worker processes (default: FTCOST_WORKERS or 1)"
+    )
+    add_pricing(serve)
+    serve.set_defaults(func=_serve)
+
+    spec = sub.add_parser(
+        "openapi",
+        help="write the OpenAPI document of the HTTP API",
+        description="Write the app's OpenAPI 3.1 document (default: openapi/openapi.json).",
+    )
+    spec.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=DEFAULT_SPEC,
+        help="where to write it ('-' for stdout; default: openapi/openapi.json)",
+    )
+    spec.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the file differs from the app's document",
+    )
+    spec.set_defaults(func=_openapi)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    env = dict(os.environ)
+    if args.host is not None:
+        env["FTCOST_HOST"] = args.host
+    if args.port is not None:
+        env["FTCOST_PORT"] = str(args.port)
+    if args.workers is not None:
+        env["FTCOST_WORKERS"] = str(args.workers)
+    if args.pricing:
+        paths = [*filter(None, env.get("FTCOST_PRICING", "").split(os.pathsep))]
+        env["FTCOST_PRICING"] = os.pathsep.join([*paths, *(str(p) for p in args.pricing)])
+    settings = from_env(env)
+    # The workers build their app from the environment: hand them exactly these settings.
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FTCOST_")})
+    return settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    from ftcost.api.app import create_app
+
+    settings = _settings(args)
+    create_app(settings)  # fail fast, once, on a bad price sheet or setting
+    print(
+        f"ftcost: serving on http://{settings.host}:{settings.port} "
+        f"({settings.workers} worker{'s' if settings.workers != 1 else ''}; "
+        "docs at /docs, OpenAPI at /openapi.json)",
+        file=sys.stderr,
+        flush=True,
+    )
+    Server(
+        APP_FACTORY,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        factory=True,
+        loop=Loops.auto,
+        websockets=False,
+        log_enabled=True,
+        log_level=LogLevels(settings.log_level),
+        log_access=False,  # the app writes its own access line, with the request id
+    ).serve()
+    return 0
+
+
+def _document() -> str:
+    from ftcost.api.app import create_app, openapi_document
+
+    doc = openapi_document(create_app())
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    text = _document()
+    out: Path = args.output
+    if args.check:
+        try:
+            current = out.read_text(encoding="utf-8")
+        except OSError:
+            current = ""
+        if current != text:
+            print(
+                f"ftcost: {out} differs from the app's OpenAPI document; "
+                "regenerate it with: ftcost openapi",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if str(out) == "-":
+        sys.stdout.write(text)
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"ftcost: wrote {out}", file=sys.stderr)
+    return 0
