@@ -61,6 +61,7 @@ def _static(request: Request[Any, Any, Any], name: str, media_type: str) -> Resp
         "X-Content-Type-Options": "nosniff",
         "Access-Control-Allow-Origin": "*",
         "Cross-Origin-Resource-Policy": "cross-origin",
+        "Vary": "Origin",
     }
     if etag in request.headers.get("if-none-match", ""):
         return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)

@@ -145,7 +145,7 @@ button.primary { background: var(--_accent); color: var(--_accent-fg); }
 .top-error { border: 1px solid var(--_error); border-radius: calc(var(--_radius) / 2); padding: .5rem; margin: 0 0 .75rem; }
 .actions { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; grid-column: 1 / -1; }
 .status { color: var(--_muted); font-size: .9em; }
-.results[data-state="stale"] .figures, .results[data-state="stale"] .chart-wrap { opacity: .55; }
+.results[data-state="stale"] .figures dd { color: var(--_muted); text-decoration: line-through; text-decoration-thickness: 1px; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr)); gap: .5rem 1rem; margin: 0; }
 .figure { border-top: 1px solid var(--_border); padding-top: .4rem; min-width: 0; }
 .figure dt { color: var(--_muted); font-size: .85em; }
@@ -167,7 +167,7 @@ svg.chart { display: block; width: 100%; height: auto; }
 .chart .line-ft { stroke: var(--_ft); stroke-dasharray: 7 4; }
 .chart .crossing circle { fill: var(--_bg); stroke: var(--_fg); stroke-width: 2.5; }
 .chart .crossing line { stroke: var(--_fg); stroke-width: 1; stroke-dasharray: 3 3; }
-.chart .crossing text { font-weight: 700; }
+.chart .crossing text { font-weight: 700; paint-order: stroke; stroke: var(--_bg); stroke-width: 4px; stroke-linejoin: round; }
 .legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .85em; margin: .25rem 0 0; padding: 0; list-style: none; }
 .swatch { display: inline-block; width: 1.5rem; height: 0; border-top: 3px solid var(--_base); vertical-align: middle; margin-right: .35rem; }
 .swatch.ft { border-top: 3px dashed var(--_ft); }
@@ -278,6 +278,7 @@ export class FtcostEstimator extends HTMLElement {
   disconnectedCallback() {
     this._connected = false;
     clearTimeout(this._timer);
+    this._timer = null;
     if (this._controller) this._controller.abort();
   }
 
@@ -570,16 +571,24 @@ export class FtcostEstimator extends HTMLElement {
   _schedule() {
     clearTimeout(this._timer);
     const ms = Number(this.getAttribute("debounce") ?? DEFAULT_DEBOUNCE_MS);
+    this._results.setAttribute("aria-busy", "true");
     this._timer = setTimeout(() => this.compute(), Number.isFinite(ms) ? ms : DEFAULT_DEBOUNCE_MS);
+  }
+
+  _idle(seq) {
+    if (seq === this._seq && this._timer === null) this._results.removeAttribute("aria-busy");
   }
 
   /** Send the card's Scenario to POST /v1/estimate and show the Projection. */
   async compute() {
     clearTimeout(this._timer);
+    this._timer = null;
     this._clearErrors();
     const scenario = this.buildScenario();
     if (!scenario) {
       this._markStale("Fix the marked fields.");
+      if (this._controller) this._controller.abort();
+      this._idle(++this._seq);
       return null;
     }
     if (this._controller) this._controller.abort();
@@ -610,7 +619,7 @@ export class FtcostEstimator extends HTMLElement {
       this.dispatchEvent(new CustomEvent("ftcost:error", { detail: { problem, scenario }, bubbles: true, composed: true }));
       return null;
     } finally {
-      if (seq === this._seq) this._results.removeAttribute("aria-busy");
+      this._idle(seq);
     }
   }
 
@@ -767,7 +776,8 @@ export class FtcostEstimator extends HTMLElement {
       g.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, formatUsdShort(v)));
       svg.append(g);
     }
-    const step = Math.max(1, Math.ceil((x1 - x0) / 12));
+    const maxTicks = Math.max(2, Math.floor((W - L - R) / 34));
+    const step = [1, 2, 3, 4, 6, 12, 24, 60, 120].find((k) => (x1 - x0) / k <= maxTicks) || Math.ceil((x1 - x0) / maxTicks);
     const xTicks = s("g", { "data-testid": "chart-x-ticks" });
     for (let m = x0; m <= x1; m += step) {
       const g = s("g", { class: "tick", "data-month": m });
