@@ -206,7 +206,7 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
     """Every cost figure for ``values`` (scalars or broadcastable arrays) at ``prices``."""
     v = _getter(values)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         volume = v("traffic.requests_per_month")
         c_base = request_cost(
             v("base.prompt_tokens"),
