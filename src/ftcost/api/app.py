@@ -12,26 +12,22 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 from litestar import Litestar, Request, get
-from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Contact, License, Schema, Server, Tag
-from litestar.plugins.core._msgspec import kwarg_definition_from_field
+from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
-from litestar.types.empty import Empty
-from litestar.typing import FieldDefinition
 
 from ftcost import __version__
 from ftcost.api.middleware import RequestContext
+from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
-from ftcost.api.schemas import SCHEMA_EXAMPLES
 from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings, from_env
@@ -58,47 +54,6 @@ _TAGS = [
     Tag(name="projections", description="Cost, latency and break-even of a Scenario"),
     Tag(name="widget", description="The embeddable <ftcost-estimator> and its iframe page"),
 ]
-
-
-class StrictStructSchemaPlugin(StructSchemaPlugin):
-    """litestar's Struct schema, with three fixes.
-
-    * ``additionalProperties: false`` for ``forbid_unknown_fields=True`` Structs (litestar omits
-      it, so schema-driven clients send extra keys the API then rejects);
-    * defaults that are unhashable (a frozen Struct holding a list, e.g. ``Training()``) no
-      longer crash the generator (litestar tests ``default in {NODEFAULT, UNSET}``);
-    * ``SCHEMA_EXAMPLES`` adds an example to the Structs listed there.
-    """
-
-    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
-        type_hints = field_definition.get_type_hints(include_extras=True, resolve_generics=True)
-        info = msgspec.inspect.type_info(field_definition.type_)
-        assert isinstance(info, msgspec.inspect.StructType)
-        property_fields = {}
-        for f in info.fields:
-            kwargs: dict[str, Any] = {}
-            if kwarg_definition := kwarg_definition_from_field(f)[0]:
-                kwargs["kwarg_definition"] = kwarg_definition
-            no_default = f.default is msgspec.NODEFAULT or f.default is msgspec.UNSET
-            property_fields[f.encode_name] = FieldDefinition.from_annotation(
-                annotation=type_hints[f.name],
-                name=f.encode_name,
-                default=Empty if no_default else f.default,
-                **kwargs,
-            )
-        required = [f.encode_name for f in info.fields if self._is_field_required(field=f)]
-        if info.tag_field:
-            tag: Any = Literal[info.tag]
-            property_fields[info.tag_field] = FieldDefinition.from_annotation(tag)
-            required.append(info.tag_field)
-        schema: Schema = schema_creator.create_component_schema(
-            field_definition, required=sorted(required), property_fields=property_fields
-        )
-        if info.forbid_unknown_fields:
-            schema.additional_properties = False
-        if examples := SCHEMA_EXAMPLES.get(field_definition.type_):
-            schema.examples = list(examples)
-        return schema
 
 
 def openapi_config() -> OpenAPIConfig:

@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 JSON_MEDIA_TYPES = ("application/json",)
 _BOM = b"\xef\xbb\xbf"
+_EXACT = 2**53  # floats up to here are exact integers
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _FIELD_IN_MSG = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
 
@@ -48,14 +49,35 @@ def _field_path(message: str) -> tuple[str, str]:
     return message, path or "$"
 
 
+def _integral(obj: Any) -> Any:
+    """JSON numbers like ``3.0`` as ints (JSON Schema counts them as integers; msgspec not)."""
+    if isinstance(obj, float) and obj.is_integer() and abs(obj) <= _EXACT:
+        return int(obj)
+    if isinstance(obj, dict):
+        return {k: _integral(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_integral(v) for v in obj]
+    return obj
+
+
 def decode_json(data: bytes, type_: type[T]) -> T:
-    """Decode ``data`` as ``type_`` strictly; errors are 400s naming the field path."""
+    """Decode ``data`` as ``type_`` strictly; errors are 400s naming the field path.
+
+    Strict means no strings for numbers or booleans; an integral float (``12.0``) is still a
+    valid integer, as in JSON Schema. A UTF-8 byte-order mark is skipped.
+    """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if not data.strip():
         raise ValidationException("the request body is empty: send a JSON object", extra={})
     try:
-        return msgspec.json.decode(data, type=type_, strict=True)
+        try:
+            return msgspec.json.decode(data, type=type_, strict=True)
+        except msgspec.ValidationError as exc:
+            if "got `float`" not in str(exc):
+                raise
+            # Rare path: retry with integral floats turned into ints.
+            return msgspec.convert(_integral(msgspec.json.decode(data)), type_, strict=True)
     except msgspec.ValidationError as exc:
         detail, path = _field_path(str(exc))
         raise ValidationException(detail, extra={"field": path}) from None

@@ -1,0 +1,138 @@
+"""OpenAPI generation: litestar's msgspec Struct schemas, made to say what msgspec enforces.
+
+``StrictStructSchemaPlugin`` replaces litestar's Struct plugin (registered first, it wins):
+
+* ``additionalProperties: false`` for ``forbid_unknown_fields=True`` Structs — litestar omits it,
+  so schema-driven clients would send extra keys the API then rejects;
+* numeric, string and array bounds from ``Meta`` on every field, also inside unions
+  (``int >= 1 | "auto"``) and for zero bounds (litestar drops ``ge=0`` on optional fields);
+* defaults that are unhashable (a frozen Struct holding a list, e.g. ``Training()``) no longer
+  crash the generator (litestar tests ``default in {NODEFAULT, UNSET}``);
+* an example for the Structs listed in ``schemas.SCHEMA_EXAMPLES``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.openapi.spec import Reference, Schema
+from litestar.plugins.core._msgspec import kwarg_definition_from_field
+from litestar.types.empty import Empty
+from litestar.typing import FieldDefinition
+
+from ftcost.api.schemas import SCHEMA_EXAMPLES
+
+__all__ = ["StrictStructSchemaPlugin"]
+
+_mi = msgspec.inspect
+_NUMBER_BOUNDS = (
+    ("ge", "minimum"),
+    ("le", "maximum"),
+    ("gt", "exclusive_minimum"),
+    ("lt", "exclusive_maximum"),
+    ("multiple_of", "multiple_of"),
+)
+_KINDS: dict[type[Any], str] = {
+    _mi.IntType: "integer",
+    _mi.FloatType: "number",
+    _mi.StrType: "string",
+    _mi.ListType: "array",
+    _mi.SetType: "array",
+    _mi.FrozenSetType: "array",
+    _mi.VarTupleType: "array",
+}
+
+
+def _bounds(t: Any) -> dict[str, Any]:
+    """JSON Schema bounds (as litestar ``Schema`` attribute names) of a msgspec type."""
+    out: dict[str, Any] = {}
+    if isinstance(t, _mi.IntType | _mi.FloatType):
+        for attr, key in _NUMBER_BOUNDS:
+            if (value := getattr(t, attr)) is not None:
+                out[key] = value
+    elif isinstance(t, _mi.StrType):
+        if t.min_length is not None:
+            out["min_length"] = t.min_length
+        if t.max_length is not None:
+            out["max_length"] = t.max_length
+        if t.pattern is not None:
+            out["pattern"] = t.pattern
+    elif isinstance(t, _mi.ListType | _mi.SetType | _mi.FrozenSetType | _mi.VarTupleType):
+        if t.min_length is not None:
+            out["min_items"] = t.min_length
+        if t.max_length is not None:
+            out["max_items"] = t.max_length
+    return out
+
+
+def _kind_of(schema: Schema) -> str | None:
+    kind = schema.type
+    if isinstance(kind, list | tuple):
+        kinds = [k for k in kind if str(getattr(k, "value", k)) != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    return str(getattr(kind, "value", kind)) if kind is not None else None
+
+
+def _constrain(prop: Reference | Schema, t: Any) -> None:
+    """Put the bounds of msgspec type ``t`` on the property schema, per union member."""
+    if not isinstance(prop, Schema):
+        return
+    members = t.types if isinstance(t, _mi.UnionType) else (t,)
+    members = tuple(m for m in members if not isinstance(m, _mi.NoneType))
+    subs = prop.one_of or prop.any_of
+    if subs:
+        for sub in subs:
+            if not isinstance(sub, Schema) or sub.const is not None or sub.enum is not None:
+                continue
+            kind = _kind_of(sub)
+            for m in members:
+                if _KINDS.get(type(m)) == kind or (kind == "number" and type(m) is _mi.IntType):
+                    for key, value in _bounds(m).items():
+                        setattr(sub, key, value)
+                    break
+        # Bounds now sit on the members they belong to.
+        for key in {k for m in members for k in _bounds(m)}:
+            setattr(prop, key, None)
+        return
+    if len(members) == 1:
+        for key, value in _bounds(members[0]).items():
+            setattr(prop, key, value)
+
+
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """litestar's Struct schema plugin with the fixes listed in the module docstring."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        type_hints = field_definition.get_type_hints(include_extras=True, resolve_generics=True)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        assert isinstance(info, msgspec.inspect.StructType)
+        property_fields = {}
+        for f in info.fields:
+            kwargs: dict[str, Any] = {}
+            if kwarg_definition := kwarg_definition_from_field(f)[0]:
+                kwargs["kwarg_definition"] = kwarg_definition
+            no_default = f.default is msgspec.NODEFAULT or f.default is msgspec.UNSET
+            property_fields[f.encode_name] = FieldDefinition.from_annotation(
+                annotation=type_hints[f.name],
+                name=f.encode_name,
+                default=Empty if no_default else f.default,
+                **kwargs,
+            )
+        required = [f.encode_name for f in info.fields if self._is_field_required(field=f)]
+        if info.tag_field:
+            tag: Any = Literal[info.tag]
+            property_fields[info.tag_field] = FieldDefinition.from_annotation(tag)
+            required.append(info.tag_field)
+        schema: Schema = schema_creator.create_component_schema(
+            field_definition, required=sorted(required), property_fields=property_fields
+        )
+        for f in info.fields:
+            if schema.properties and f.encode_name in schema.properties:
+                _constrain(schema.properties[f.encode_name], f.type)
+        if info.forbid_unknown_fields:
+            schema.additional_properties = False
+        if examples := SCHEMA_EXAMPLES.get(field_definition.type_):
+            schema.examples = list(examples)
+        return schema
