@@ -70,9 +70,7 @@ class UnknownModelError(FtcostError, LookupError):
     title = "Unknown model"
     slug = "unknown-model"
 
-    def __init__(
-        self, model_id: str, closest: Sequence[str] = (), *, field: str = "model"
-    ) -> None:
+    def __init__(self, model_id: str, closest: Sequence[str] = (), *, field: str = "model") -> None:
         hint = f"; closest: {', '.join(closest)}" if closest else ""
         super().__init__(f"unknown model {model_id!r}{hint}")
         self.model_id = model_id
