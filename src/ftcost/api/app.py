@@ -28,6 +28,8 @@ from ftcost.api.middleware import RequestContext
 from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
+from ftcost.api.routes_analysis import ANALYSIS_ROUTES
+from ftcost.api.routes_tokens import TOKEN_ROUTES
 from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings, from_env
@@ -118,7 +120,7 @@ def create_app(
         else None
     )
     app = Litestar(
-        route_handlers=[*ROUTES, *WIDGET_ROUTES, _openapi_json],
+        route_handlers=[*ROUTES, *TOKEN_ROUTES, *ANALYSIS_ROUTES, *WIDGET_ROUTES, _openapi_json],
         dependencies={"services": Provide(provide_services, sync_to_thread=False, use_cache=True)},
         plugins=[ProblemDetailsPlugin(problem_config()), StrictStructSchemaPlugin()],
         openapi_config=openapi_config(),

@@ -16,7 +16,12 @@ from ftcost import __version__
 from ftcost.errors import FtcostError
 
 # Command-family modules, in the order their commands appear in --help.
-_COMMAND_MODULES: tuple[str, ...] = ("cmd_serve",)
+_COMMAND_MODULES: tuple[str, ...] = (
+    "cmd_models",
+    "cmd_tokens",
+    "cmd_estimate",
+    "cmd_serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
