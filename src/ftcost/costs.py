@@ -278,7 +278,13 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         crossover = np.where(crosses, first, np.nan)
 
     shape = np.broadcast_shapes(
-        np.shape(training), np.shape(hosting), np.shape(c_base), np.shape(c_ft), np.shape(horizon)
+        np.shape(training),
+        np.shape(hosting),
+        np.shape(c_base),
+        np.shape(c_ft),
+        np.shape(horizon),
+        np.shape(retrain),
+        np.shape(volume),
     )
 
     def out(a: Array) -> Array:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ftcost.estimate import Resolved
 
 __all__ = [
+    "REASON_CODES",
     "BreakEven",
     "Horizon",
     "Hosting",
@@ -38,6 +39,7 @@ __all__ = [
     "Monthly",
     "PerRequest",
     "Projection",
+    "ReasonCode",
     "RequestCost",
     "SeriesPoint",
     "StageCost",
@@ -208,7 +210,7 @@ class Projection(_Out, frozen=True, kw_only=True):
 # ---------------------------------------------------------------------------------------------
 # Building a Projection from a resolved scenario (numbers from ``costs.evaluate``)
 
-_REASON_CODES: dict[int, ReasonCode] = {
+REASON_CODES: dict[int, ReasonCode] = {
     costs.NeverReason.PAYS: "pays",
     costs.NeverReason.NOT_CHEAPER: "fine_tuned_not_cheaper",
     costs.NeverReason.HOSTING_NOT_COVERED: "savings_below_hosting",
@@ -418,7 +420,7 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
             payback_months=finite(o.payback_months),
             crossover_month=int(crossover) if crossover is not None else None,
             pays=code == costs.NeverReason.PAYS,
-            reason_code=_REASON_CODES[code],
+            reason_code=REASON_CODES[code],
             reason=reason_text(code, v, o, r),
         ),
         horizon=Horizon(
