@@ -42,6 +42,7 @@ from ftcost.estimate import Resolved
 from ftcost.inputs import InputSpec, input_spec, resolve_in_request, substitute
 from ftcost.projection import REASON_CODES, ReasonCode, WarningItem
 from ftcost.scenario import MAX_TRAINING_TOKENS, Scenario
+from ftcost.solve import FieldName
 
 __all__ = [
     "MAX_SAMPLES",
@@ -104,7 +105,7 @@ class SimulateRequest(_Base, frozen=True, kw_only=True):
     """A scenario, distributions for some of its numeric fields, a sample count and a seed."""
 
     scenario: Scenario
-    distributions: Annotated[dict[str, Distribution], Meta(min_length=1, max_length=64)]
+    distributions: Annotated[dict[FieldName, Distribution], Meta(min_length=1, max_length=64)]
     samples: Annotated[int, Meta(ge=1, le=MAX_SAMPLES)] = DEFAULT_SAMPLES
     seed: Annotated[int, Meta(ge=0, le=2**63 - 1)] = DEFAULT_SEED
 

@@ -166,6 +166,22 @@ def axis_values(resolved: Resolved, axis: SweepAxis, where: str) -> tuple[InputS
     return spec, values
 
 
+def _clipped_cache_notes(r: Resolved, fields: list[str], values: list[np.ndarray]) -> list[str]:
+    """Where swept cached tokens exceed the prompt, evaluate clips them: say so."""
+    notes = []
+    for role in ("base", "fine_tuned"):
+        p_name, c_name = f"{role}.prompt_tokens", f"{role}.cached_prompt_tokens"
+        if p_name not in fields and c_name not in fields:
+            continue
+        prompt = values[fields.index(p_name)] if p_name in fields else np.array([r.values[p_name]])
+        cached = values[fields.index(c_name)] if c_name in fields else np.array([r.values[c_name]])
+        if float(cached.max()) > float(prompt.min()):
+            notes.append(
+                f"where {c_name} exceeds {p_name} it is clipped to the prompt (as in estimate)"
+            )
+    return notes
+
+
 def sweep_grid(
     resolved: Resolved,
     fields: Sequence[str],
@@ -226,17 +242,11 @@ def sweep(request: SweepRequest, catalog: Catalog, counter: object | None = None
         )
     fields = [s.field for s in specs]
     grid = sweep_grid(r, fields, values)
-    notes = []
-    if any(s.integer for s in specs) and any(
-        a.values is None for a, s in zip(request.axes, specs, strict=True) if s.integer
-    ):
-        notes.append("range points of whole-number fields are rounded; repeats are dropped")
-    for role in ("base", "fine_tuned"):
-        if f"{role}.prompt_tokens" in fields or f"{role}.cached_prompt_tokens" in fields:
-            notes.append(
-                f"where {role}.cached_prompt_tokens exceeds {role}.prompt_tokens it is clipped "
-                "to the prompt"
-            )
+    notes = [
+        f"{s.field}: range points are rounded to whole numbers; repeats are dropped"
+        for a, s in zip(request.axes, specs, strict=True)
+        if s.integer and a.values is None
+    ] + _clipped_cache_notes(r, fields, values)
     return SweepResult(
         axes=[
             SweepAxisResult(

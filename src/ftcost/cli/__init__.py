@@ -20,6 +20,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "cmd_models",
     "cmd_tokens",
     "cmd_estimate",
+    "cmd_whatif",
+    "cmd_sweep",
     "cmd_serve",
 )
 

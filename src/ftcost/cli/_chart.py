@@ -1,0 +1,116 @@
+"""A plain-text chart of cumulative cost over the months: base vs fine-tuned, crossing marked.
+
+Fits in ``width`` columns (80 by default). With ``unicode=False`` (stdout cannot encode UTF-8)
+only ASCII characters are used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ftcost.projection import SeriesPoint
+
+__all__ = ["Glyphs", "cumulative_chart", "short_money"]
+
+
+@dataclass(frozen=True, slots=True)
+class Glyphs:
+    """The characters of one chart style."""
+
+    base: str
+    fine_tuned: str
+    both: str
+    cross: str
+    cross_line: str
+    vertical: str
+    corner: str
+    horizontal: str
+    tick: str
+
+
+UNICODE = Glyphs("●", "■", "◆", "▲", "┊", "│", "└", "─", "┤")
+ASCII = Glyphs("o", "#", "@", "^", ":", "|", "+", "-", "+")
+
+
+def short_money(x: float) -> str:
+    """``$47.5k``, ``$1.2M``, ``$950``: compact axis labels."""
+    a = abs(x)
+    for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if a >= size:
+            v = x / size
+            return f"${v:.1f}{unit}" if abs(v) < 100 else f"${v:.0f}{unit}"
+    return f"${x:.0f}"
+
+
+def _at(values: Sequence[float], t: float) -> float:
+    """Linear interpolation of a monthly series at fractional month ``t``."""
+    lo = min(math.floor(t), len(values) - 1)
+    hi = min(lo + 1, len(values) - 1)
+    frac = t - lo
+    return values[lo] + (values[hi] - values[lo]) * frac
+
+
+def cumulative_chart(
+    series: Sequence[SeriesPoint],
+    crossover_month: int | None,
+    *,
+    unicode: bool = True,
+    width: int = 80,
+    height: int = 12,
+) -> list[str]:
+    """Lines of the chart: a legend, ``height`` plot rows, the month axis, the crossing mark."""
+    g = UNICODE if unicode else ASCII
+    months = len(series) - 1
+    base = [p.base_cumulative_usd for p in series]
+    ft = [p.fine_tuned_cumulative_usd for p in series]
+    top = max(max(base), max(ft), 1e-9)
+    labels = {0: short_money(top), (height - 1) // 2: short_money(top / 2), height - 1: "$0"}
+    pad = max(len(s) for s in labels.values()) + 1
+    cols = max(10, width - pad - 1)
+    grid = [[" "] * cols for _ in range(height)]
+
+    def row(v: float) -> int:
+        return min(height - 1, max(0, round((1 - v / top) * (height - 1))))
+
+    cross_col = None
+    if crossover_month is not None and months > 0:
+        cross_col = round(crossover_month * (cols - 1) / months)
+    for c in range(cols):
+        t = c * months / (cols - 1) if months else 0.0
+        rb, rf = row(_at(base, t)), row(_at(ft, t))
+        grid[rb][c] = g.base
+        grid[rf][c] = g.both if rf == rb else g.fine_tuned
+        if c == cross_col:
+            for r in range(height):
+                if grid[r][c] == " ":
+                    grid[r][c] = g.cross_line
+
+    legend = f"Cumulative cost by month ({g.base} base, {g.fine_tuned} fine-tuned, {g.both} both)"
+    lines = [legend[:width]]
+    for r in range(height):
+        label = labels.get(r, "")
+        axis = g.tick if r in labels else g.vertical
+        lines.append(f"{label:>{pad - 1}} {axis}{''.join(grid[r])}".rstrip())
+    lines.append(" " * (pad - 1) + " " + g.corner + g.horizontal * cols)
+
+    # Month labels at 0, ¼, ½, ¾ and the end, where they do not overlap.
+    axis_line = [" "] * (cols + 8)
+    for m in sorted({0, months // 4, months // 2, 3 * months // 4, months}):
+        c = round(m * (cols - 1) / months) if months else 0
+        text = str(m)
+        start = min(max(0, c - len(text) // 2), cols - len(text))
+        if all(ch == " " for ch in axis_line[max(0, start - 1) : start + len(text) + 1]):
+            axis_line[start : start + len(text)] = list(text)
+    lines.append((" " * (pad + 1) + "".join(axis_line)).rstrip())
+    if cross_col is not None:
+        mark = f"{g.cross} curves cross: fine-tuning is cheaper from month {crossover_month}"
+        start = pad + 1 + cross_col
+        if start + len(mark) > width:
+            mark = f"month {crossover_month} {g.cross}"
+            start = max(0, pad + 1 + cross_col - len(mark) + 1)
+        lines.append(" " * start + mark)
+    else:
+        lines.append(" " * (pad + 1) + "the curves do not cross within the horizon")
+    return [line[:width] for line in lines]
