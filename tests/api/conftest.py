@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
@@ -11,6 +13,9 @@ from litestar.testing import TestClient
 from ftcost.api.app import create_app
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings
+
+# Lets the test modules import problem_checks (the shared problem-document assertions).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")
@@ -39,5 +44,5 @@ def app(settings: Settings, catalog: Catalog) -> Litestar:
 @pytest.fixture
 def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
     """An in-process client; no socket is opened."""
-    with TestClient(app, base_url="http://testserver") as c:
+    with TestClient(app, base_url="http://testserver.local") as c:
         yield c

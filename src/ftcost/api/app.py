@@ -24,7 +24,7 @@ from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
-from ftcost.api.middleware import RequestContext
+from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
@@ -54,6 +54,7 @@ _TAGS = [
     Tag(name="tokens", description="Token counting with each model's own encoding"),
     Tag(name="datasets", description="Streaming analysis of JSONL training files"),
     Tag(name="projections", description="Cost, latency and break-even of a Scenario"),
+    Tag(name="analysis", description="What-if analysis: solve, sweep, compare, simulate"),
     Tag(name="widget", description="The embeddable <ftcost-estimator> and its iframe page"),
 ]
 
@@ -131,8 +132,9 @@ def create_app(
     )
     # Outermost layer, around routing, CORS and exception handling: every response (404s and
     # preflights included) gets the request id, the security headers and an access-log line.
+    handler = app.asgi_handler if cors is None else RefusedPreflight(app.asgi_handler, cors)
     app.asgi_handler = RequestContext(
-        app.asgi_handler, cors_origins=settings.cors_origins, access_log=settings.access_log
+        handler, cors_origins=settings.cors_origins, access_log=settings.access_log
     )
     app.state["services"] = services
     return app

@@ -36,7 +36,7 @@ T = TypeVar("T")
 JSON_MEDIA_TYPES = ("application/json",)
 _BOM = b"\xef\xbb\xbf"
 _EXACT = 2**53  # floats up to here are exact integers
-_AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_AT = re.compile(r" - at (?:`key` in )?`\$\.?(?P<path>[^`]*)`$")
 _FIELD_IN_MSG = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
 
 
@@ -64,7 +64,8 @@ def decode_json(data: bytes, type_: type[T]) -> T:
     """Decode ``data`` as ``type_`` strictly; errors are 400s naming the field path.
 
     Strict means no strings for numbers or booleans; an integral float (``12.0``) is still a
-    valid integer, as in JSON Schema. A UTF-8 byte-order mark is skipped.
+    valid integer, as in JSON Schema. A UTF-8 byte-order mark is skipped; invalid UTF-8 and
+    nesting too deep to decode are 400s too.
     """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
@@ -83,6 +84,14 @@ def decode_json(data: bytes, type_: type[T]) -> T:
         raise ValidationException(detail, extra={"field": path}) from None
     except msgspec.DecodeError as exc:
         raise ValidationException(f"the body is not valid JSON: {exc}", extra={}) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationException(
+            f"the body is not valid UTF-8: byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}",
+            extra={},
+        ) from None
+    except RecursionError:
+        raise ValidationException("the body is nested too deeply", extra={}) from None
 
 
 class StrictJSON(AbstractDTO[T]):

@@ -1,7 +1,9 @@
-"""The outermost ASGI layer: request id, security headers and one access-log line per request.
+"""The outermost ASGI layers: request id, security headers and one access-log line per request.
 
-It wraps the whole application (routing, CORS and exception handling included), so 404s,
-405s, CORS preflights and problem documents get the same headers and log line as answers.
+``RequestContext`` wraps the whole application (routing, CORS and exception handling included),
+so 404s, 405s, CORS preflights and problem documents get the same headers and log line as
+answers. ``RefusedPreflight`` turns litestar's plain-text answer to a refused CORS preflight
+into a 400 problem document, like every other error.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import time
 import uuid
 from typing import Any
 
+import msgspec
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import Headers
 from litestar.enums import ScopeType
+from litestar.middleware._internal.cors import CORSMiddleware
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-__all__ = ["RequestContext", "security_headers"]
+__all__ = ["RefusedPreflight", "RequestContext", "security_headers"]
 
 access_logger = logging.getLogger("ftcost.access")
 
@@ -131,3 +137,51 @@ def _log(scope: HTTPScope, status: int, elapsed_s: float, rid: str) -> None:
         elapsed_s * 1000.0,
         rid,
     )
+
+
+class RefusedPreflight:
+    """ASGI middleware: a CORS preflight litestar refuses becomes a 400 problem document.
+
+    litestar's CORS layer (inside this one) decides; this layer only asks it the same question
+    first and, on a refusal, answers with ``application/problem+json`` instead of plain text.
+    """
+
+    def __init__(self, app: ASGIApp, config: CORSConfig) -> None:
+        self.app = app
+        self._cors = CORSMiddleware(app=app, config=config)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers.from_scope(scope=scope)
+        origin = headers.get("origin")
+        if not origin:
+            await self.app(scope, receive, send)
+            return
+        verdict = self._cors._create_preflight_response(origin=origin, request_headers=headers)
+        if (verdict.status_code or 200) < 400:
+            await self.app(scope, receive, send)
+            return
+        refused = str(verdict.content).removeprefix("Disallowed CORS ").lower() or "request"
+        state = scope.get("state") or {}
+        body = msgspec.json.encode(
+            {
+                "type": "https://ftcost.dev/problems/cors-refused",
+                "title": "CORS request refused",
+                "status": 400,
+                "detail": f"cross-origin request from {origin!r} refused: {refused} not allowed",
+                "request_id": state.get("request_id"),
+            }
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": False})

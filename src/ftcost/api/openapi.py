@@ -4,8 +4,9 @@
 
 * ``additionalProperties: false`` for ``forbid_unknown_fields=True`` Structs — litestar omits it,
   so schema-driven clients would send extra keys the API then rejects;
-* numeric, string and array bounds from ``Meta`` on every field, also inside unions
-  (``int >= 1 | "auto"``) and for zero bounds (litestar drops ``ge=0`` on optional fields);
+* numeric, string, array and object bounds from ``Meta`` on every field, also inside unions
+  (``int >= 1 | "auto"``), on list items, dict keys (``propertyNames``) and values, and for zero
+  bounds (litestar drops ``ge=0`` on optional fields);
 * defaults that are unhashable (a frozen Struct holding a list, e.g. ``Training()``) no longer
   crash the generator (litestar tests ``default in {NODEFAULT, UNSET}``);
 * an example for the Structs listed in ``schemas.SCHEMA_EXAMPLES``.
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
-from litestar.openapi.spec import Reference, Schema
+from litestar.openapi.spec import OpenAPIType, Reference, Schema
 from litestar.plugins.core._msgspec import kwarg_definition_from_field
 from litestar.types.empty import Empty
 from litestar.typing import FieldDefinition
@@ -42,7 +43,9 @@ _KINDS: dict[type[Any], str] = {
     _mi.SetType: "array",
     _mi.FrozenSetType: "array",
     _mi.VarTupleType: "array",
+    _mi.DictType: "object",
 }
+_ARRAYS = (_mi.ListType, _mi.SetType, _mi.FrozenSetType, _mi.VarTupleType)
 
 
 def _bounds(t: Any) -> dict[str, Any]:
@@ -59,11 +62,16 @@ def _bounds(t: Any) -> dict[str, Any]:
             out["max_length"] = t.max_length
         if t.pattern is not None:
             out["pattern"] = t.pattern
-    elif isinstance(t, _mi.ListType | _mi.SetType | _mi.FrozenSetType | _mi.VarTupleType):
+    elif isinstance(t, _ARRAYS):
         if t.min_length is not None:
             out["min_items"] = t.min_length
         if t.max_length is not None:
             out["max_items"] = t.max_length
+    elif isinstance(t, _mi.DictType):
+        if t.min_length is not None:
+            out["min_properties"] = t.min_length
+        if t.max_length is not None:
+            out["max_properties"] = t.max_length
     return out
 
 
@@ -73,6 +81,19 @@ def _kind_of(schema: Schema) -> str | None:
         kinds = [k for k in kind if str(getattr(k, "value", k)) != "null"]
         kind = kinds[0] if len(kinds) == 1 else None
     return str(getattr(kind, "value", kind)) if kind is not None else None
+
+
+def _apply(schema: Schema, t: Any) -> None:
+    """Put the bounds of ``t`` on ``schema``, and those of its items, keys and values."""
+    for key, value in _bounds(t).items():
+        setattr(schema, key, value)
+    if isinstance(t, _ARRAYS) and isinstance(schema.items, Schema):
+        _constrain(schema.items, t.item_type)
+    elif isinstance(t, _mi.DictType):
+        if isinstance(t.key_type, _mi.StrType) and (keys := _bounds(t.key_type)):
+            schema.property_names = Schema(type=OpenAPIType.STRING, **keys)
+        if isinstance(schema.additional_properties, Schema):
+            _constrain(schema.additional_properties, t.value_type)
 
 
 def _constrain(prop: Reference | Schema, t: Any) -> None:
@@ -89,16 +110,14 @@ def _constrain(prop: Reference | Schema, t: Any) -> None:
             kind = _kind_of(sub)
             for m in members:
                 if _KINDS.get(type(m)) == kind or (kind == "number" and type(m) is _mi.IntType):
-                    for key, value in _bounds(m).items():
-                        setattr(sub, key, value)
+                    _apply(sub, m)
                     break
         # Bounds now sit on the members they belong to.
         for key in {k for m in members for k in _bounds(m)}:
             setattr(prop, key, None)
         return
     if len(members) == 1:
-        for key, value in _bounds(members[0]).items():
-            setattr(prop, key, value)
+        _apply(prop, members[0])
 
 
 class StrictStructSchemaPlugin(StructSchemaPlugin):
