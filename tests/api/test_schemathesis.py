@@ -31,7 +31,16 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 def test_schema_covers_every_operation() -> None:
     """The schema schemathesis loads lists every operation of the DESIGN contract."""
     ids = {op.ok().definition.raw.get("operationId") for op in SCHEMA.get_all_operations()}
-    assert {"HealthCheck", "ListModels", "GetModel", "EstimateCost"} <= ids
+    assert {
+        "HealthCheck",
+        "ListModels",
+        "GetModel",
+        "EstimateCost",
+        "SolveBreakEven",
+        "SweepScenario",
+        "CompareScenarios",
+        "SimulateScenario",
+    } <= ids
 
 
 @SCHEMA.parametrize()

@@ -1,9 +1,157 @@
-"""What-if operations on a Scenario: solve, sweep, compare, simulate."""
+"""What-if operations on a Scenario: solve, sweep, compare, simulate.
+
+Each handler decodes the core's request Struct strictly (``StrictJSON``), fills in
+``scenario.start_date`` with today when it is null (the core never reads the clock) and returns
+the core's result Struct unchanged, so the API, the CLI's ``--json`` and the core share one
+shape. The core bounds the work of one call (sweep grid points, simulation samples, compare
+combinations); handlers run in a worker thread, where numpy releases the GIL, so a large sweep
+does not stall the event loop for the other requests.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, TypeVar
 
-__all__ = ["ANALYSIS_ROUTES"]
+import msgspec
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
-ANALYSIS_ROUTES: list[Any] = []
+from ftcost.api.body import StrictJSON, json_body
+from ftcost.api.problems import problem_responses
+from ftcost.api.routes import Services
+from ftcost.compare import CompareRequest, CompareResult, compare
+from ftcost.scenario import Scenario
+from ftcost.simulate import SimulateRequest, SimulateResult, simulate
+from ftcost.solve import SolveRequest, SolveResult, solve
+from ftcost.sweep import SweepRequest, SweepResult, sweep
+
+__all__ = ["ANALYSIS_ROUTES", "dated"]
+
+R = TypeVar("R", SolveRequest, SweepRequest, CompareRequest, SimulateRequest)
+
+# 400 malformed, 413 too large, 415 wrong media type, 404 unknown model, 422 unusable input,
+# 503 tokenizer unavailable (prompts given as text).
+_PROBLEMS = problem_responses(400, 404, 413, 415, 422, 503)
+_TAGS = ["analysis"]
+
+
+def dated(request: R, today: dt.date) -> R:
+    """``request`` with ``scenario.start_date`` set to ``today`` when it is null."""
+    scenario: Scenario = request.scenario
+    if scenario.start_date is not None:
+        return request
+    return msgspec.structs.replace(
+        request, scenario=msgspec.structs.replace(scenario, start_date=today)
+    )
+
+
+@post(
+    "/v1/solve",
+    operation_id="SolveBreakEven",
+    tags=_TAGS,
+    summary="The value of one input at which fine-tuning breaks even or pays back",
+    description=(
+        "Solves for any numeric Scenario input (`field`, a dotted path such as "
+        "`traffic.requests_per_month` or `fine_tuned.prompt_tokens`): the value at which "
+        "monthly net savings cover the amortised training (`target: break_even`), or at which "
+        "training is repaid within `payback_months` (`target: payback`, default the horizon). "
+        "Whole-number fields answer the nearest whole value that meets the target. When no "
+        "value does, `value` is null with `status` and `reason`. The full Projection at the "
+        "answer is included. `scenario.start_date` defaults to today."
+    ),
+    status_code=200,
+    dto=StrictJSON[SolveRequest],
+    return_dto=None,
+    guards=[json_body],
+    responses=_PROBLEMS,
+    sync_to_thread=True,
+)
+def solve_break_even(
+    data: JSONBody[SolveRequest], services: NamedDependency[Services]
+) -> SolveResult:
+    return solve(dated(data, dt.date.today()), services.catalog, services.counter)
+
+
+@post(
+    "/v1/sweep",
+    operation_id="SweepScenario",
+    tags=_TAGS,
+    summary="Net savings, payback and break-even over a grid of one or two inputs",
+    description=(
+        "Evaluates the Scenario over one or two axes, each a list of `values` or a "
+        "`start`/`stop`/`num` range (`scale` linear or log), at most 1,000,000 grid points. "
+        "Grids are flat and row-major (point (i, j) at `i × len(axes[1].values) + j`); "
+        "`payback_months` and `break_even_requests_per_month` are null where they do not "
+        "exist, and `reason_codes` say why. `scenario.start_date` defaults to today."
+    ),
+    status_code=200,
+    dto=StrictJSON[SweepRequest],
+    return_dto=None,
+    guards=[json_body],
+    responses=_PROBLEMS,
+    sync_to_thread=True,
+)
+def sweep_scenario(
+    data: JSONBody[SweepRequest], services: NamedDependency[Services]
+) -> SweepResult:
+    return sweep(dated(data, dt.date.today()), services.catalog, services.counter)
+
+
+@post(
+    "/v1/compare",
+    operation_id="CompareScenarios",
+    tags=_TAGS,
+    summary="One Scenario across training tiers, regions, models and deployment types",
+    description=(
+        "Estimates every combination of the given `variants` (cross product, at most 100) "
+        "and returns one row of key figures per combination, cheapest first by `rank_by`. "
+        "Combinations the catalog cannot price are listed under `unavailable` with the "
+        "reason. `scenario.start_date` defaults to today."
+    ),
+    status_code=200,
+    dto=StrictJSON[CompareRequest],
+    return_dto=None,
+    guards=[json_body],
+    responses=_PROBLEMS,
+    sync_to_thread=True,
+)
+def compare_scenarios(
+    data: JSONBody[CompareRequest], services: NamedDependency[Services]
+) -> CompareResult:
+    return compare(dated(data, dt.date.today()), services.catalog, services.counter)
+
+
+@post(
+    "/v1/simulate",
+    operation_id="SimulateScenario",
+    tags=_TAGS,
+    summary="Probability of payback and percentile bands under uncertain inputs",
+    description=(
+        "Draws the named numeric inputs from their `distributions` (`fixed`, `uniform`, "
+        "`triangular`, `lognormal` by p10/p90), `samples` times with `seed`, and returns the "
+        "probability of paying back within the horizon, the share that ever pays, the "
+        "'never' samples by reason and p5/p10/p50/p90/p95 of net savings and payback months. "
+        "The same request always gives the same numbers. `scenario.start_date` defaults to "
+        "today."
+    ),
+    status_code=200,
+    dto=StrictJSON[SimulateRequest],
+    return_dto=None,
+    guards=[json_body],
+    responses=_PROBLEMS,
+    sync_to_thread=True,
+)
+def simulate_scenario(
+    data: JSONBody[SimulateRequest], services: NamedDependency[Services]
+) -> SimulateResult:
+    return simulate(dated(data, dt.date.today()), services.catalog, services.counter)
+
+
+ANALYSIS_ROUTES: list[Any] = [
+    solve_break_even,
+    sweep_scenario,
+    compare_scenarios,
+    simulate_scenario,
+]

@@ -13,8 +13,12 @@ import msgspec
 from msgspec import Meta
 
 from ftcost.catalog import CatalogInfo
+from ftcost.compare import CompareRequest
 from ftcost.models import Encoding, Method, ModelEntry, ProviderId, Tier
 from ftcost.scenario import Scenario
+from ftcost.simulate import SimulateRequest
+from ftcost.solve import SolveRequest
+from ftcost.sweep import SweepRequest
 
 __all__ = [
     "SCHEMA_EXAMPLES",
@@ -96,5 +100,61 @@ SCHEMA_EXAMPLES[Scenario] = [
         "fine_tuned": {"prompt_tokens": 500, "cached_prompt_tokens": 0, "output_tokens": 200},
         "retrain_every_months": 6,
         "horizon_months": 12,
+    }
+]
+
+_SCENARIO = SCHEMA_EXAMPLES[Scenario][0]
+
+SCHEMA_EXAMPLES[SolveRequest] = [
+    {"scenario": _SCENARIO, "field": "traffic.requests_per_month", "target": "break_even"},
+    {
+        "scenario": _SCENARIO,
+        "field": "fine_tuned.prompt_tokens",
+        "target": "payback",
+        "payback_months": 3,
+    },
+]
+
+SCHEMA_EXAMPLES[SweepRequest] = [
+    {
+        "scenario": _SCENARIO,
+        "axes": [
+            {
+                "field": "traffic.requests_per_month",
+                "start": 100000,
+                "stop": 10000000,
+                "num": 5,
+                "scale": "log",
+            },
+            {"field": "fine_tuned.prompt_tokens", "values": [250, 500, 1000]},
+        ],
+    }
+]
+
+SCHEMA_EXAMPLES[CompareRequest] = [
+    {
+        "scenario": _SCENARIO,
+        "variants": {
+            "tiers": ["standard", "global", "developer"],
+            "models": ["gpt-4.1-mini", "gpt-4.1-nano"],
+        },
+        "rank_by": "horizon_total",
+    }
+]
+
+SCHEMA_EXAMPLES[SimulateRequest] = [
+    {
+        "scenario": _SCENARIO,
+        "distributions": {
+            "traffic.requests_per_month": {"kind": "lognormal", "p10": 1000000, "p90": 6000000},
+            "fine_tuned.prompt_tokens": {
+                "kind": "triangular",
+                "low": 300,
+                "mode": 500,
+                "high": 900,
+            },
+        },
+        "samples": 10000,
+        "seed": 1,
     }
 ]
