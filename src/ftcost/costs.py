@@ -242,7 +242,9 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         saving = c_base - c_ft
         monthly_base = volume * c_base
         monthly_ft = volume * c_ft + hosting
-        net = monthly_base - monthly_ft
+        # V × (c_base − c_ft) − hosting: the same as monthly_base − monthly_ft, without the
+        # cancellation of two large bills (at 1e12 requests it would swallow the hosting fee).
+        net = volume * saving - hosting
         period = np.where(retrain > 0, retrain, horizon)
         amortised = training / period
         breakeven = np.where(
@@ -308,7 +310,7 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         trainings_in_horizon=out(trainings),
         horizon_base_usd=out(horizon_base),
         horizon_fine_tuned_usd=out(horizon_ft),
-        horizon_net_savings_usd=out(horizon_base - horizon_ft),
+        horizon_net_savings_usd=out(net * horizon - training * trainings),
         crossover_month=out(crossover),
         never_reason=np.broadcast_to(reason, shape).astype(np.int8),
     )

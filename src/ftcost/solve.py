@@ -24,7 +24,7 @@ Method:
 * **bracketed** for the others: a scan of up to ~520 points (linear and logarithmic spacing)
   finds the sign changes of g; the one nearest the current value is refined by vectorised
   k-section (64 trial points per step, a bisection that shrinks the bracket 65-fold per
-  evaluate call), to 1e-12 relative width (real fields) or width 1 (whole numbers).
+  evaluate call) to 1e-12 relative width.
 
 Whole-number fields (token counts, epochs, runs, deployment count, months) answer the nearest
 whole value on the side that meets the target: the smallest that works when g increases with
@@ -123,16 +123,25 @@ class _Problem:
         return costs.evaluate(substitute(self.r, {self.field: x}), self.r.prices)
 
     def margin(self, x: np.ndarray) -> np.ndarray:
+        """g(x): ≥ 0 exactly where the target is met."""
+        return self.margin_tol(x)[0]
+
+    def margin_tol(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """g(x) and the rounding tolerance of each value (1e-9 of the bills it nets)."""
         o = self.outcome(x)
+        scale = np.abs(o.monthly_base_usd) + np.abs(o.monthly_fine_tuned_usd)
         if self.target == "break_even":
-            return o.monthly_net_savings_usd - o.training_amortised_monthly_usd
+            g = o.monthly_net_savings_usd - o.training_amortised_monthly_usd
+            scale = scale + np.abs(o.training_amortised_monthly_usd)
+            return g, _REL * scale + 1e-300
         retrain = np.broadcast_to(np.asarray(self.r.values["retrain_every_months"]), x.shape)
         if self.field == "retrain_every_months":
             retrain = x
         assert self.months is not None
         m = np.minimum(self.months, np.where(retrain > 0, retrain, np.inf))
         m = np.minimum(m, self.r.prices.months_to_shutdown)
-        return o.monthly_net_savings_usd * m - o.training_usd
+        g = o.monthly_net_savings_usd * m - o.training_usd
+        return g, _REL * (scale * np.abs(m) + np.abs(o.training_usd)) + 1e-300
 
 
 def _domain(r: Resolved, spec: InputSpec) -> tuple[float, float]:
@@ -148,23 +157,18 @@ def _domain(r: Resolved, spec: InputSpec) -> tuple[float, float]:
     return low, high
 
 
-def _tol(g: np.ndarray) -> float:
-    finite_g = np.abs(g[np.isfinite(g)])
-    return _REL * (float(finite_g.max()) if finite_g.size else 1.0) + 1e-15
-
-
 def _refine(
-    p: _Problem, a: float, b: float, ga: float, gb: float, integer: bool
+    p: _Problem, a: float, b: float, ga: float, gb: float
 ) -> tuple[float, float, float, float]:
-    """Shrink a bracket [a, b] (g(a), g(b) on opposite sides of 0) by vectorised k-section."""
+    """Shrink a bracket [a, b] (g(a), g(b) on opposite sides of 0) by vectorised k-section.
+
+    Whole-number fields are refined as real numbers too: the real root is ``exact_value``,
+    and ``_answer`` then picks the whole neighbour that meets the target.
+    """
     for _ in range(_MAX_STEPS):
-        width = b - a
-        if (integer and width <= 1.0) or width <= 1e-12 * max(1.0, abs(a), abs(b)):
+        if b - a <= 1e-12 * max(1.0, abs(a), abs(b)):
             break
         xs = np.linspace(a, b, _K + 2)[1:-1]
-        if integer:
-            xs = np.unique(np.round(xs))
-            xs = xs[(xs > a) & (xs < b)]
         gs = p.margin(xs)
         pts = np.concatenate(([a], xs, [b]))
         vals = np.concatenate(([ga], gs, [gb]))
@@ -200,9 +204,7 @@ class _Answer(msgspec.Struct, frozen=True, kw_only=True):
     reason: str | None = None
 
 
-def _answer(
-    p: _Problem, spec: InputSpec, root: float, increasing: bool, tol: float, method: Method
-) -> _Answer:
+def _answer(p: _Problem, spec: InputSpec, root: float, increasing: bool, method: Method) -> _Answer:
     """The answer for a real root; whole-number fields take the neighbour that meets the target.
 
     When g increases with x the smallest whole value that meets it, else the largest.
@@ -211,9 +213,9 @@ def _answer(
         return _Answer(value=root, exact=root, method=method)
     lo_i = max(spec.low, float(math.floor(root)))
     hi_i = min(spec.high, float(math.ceil(root)))
-    g = p.margin(np.array([lo_i, hi_i]))
+    g, tol = p.margin_tol(np.array([lo_i, hi_i]))
     # Rounding noise at the boundary may leave neither within tol: take the target's side.
-    ok = [x for x, gx in ((lo_i, g[0]), (hi_i, g[1])) if gx >= -tol] or [
+    ok = [x for x, gx, t in zip((lo_i, hi_i), g, tol, strict=True) if gx >= -t] or [
         hi_i if increasing else lo_i
     ]
     value = min(ok) if increasing else max(ok)
@@ -247,11 +249,12 @@ def _no_root(
     span: tuple[float, float],
     xs: np.ndarray,
     gs: np.ndarray,
+    tol: np.ndarray,
     method: Method,
 ) -> _Answer:
     """No sign change: every value meets the target, none does, or the field has no effect."""
     where = f"[{span[0]:g}, {span[1]:g}]"
-    flat = float(np.max(gs)) - float(np.min(gs)) <= _tol(gs)
+    flat = float(np.max(gs)) - float(np.min(gs)) <= float(np.max(tol))
     if bool(np.all(gs >= 0)):
         effect = " (it does not change the outcome here)" if flat else ""
         reason = (
@@ -274,32 +277,37 @@ def _no_root(
 def _closed_form(p: _Problem, spec: InputSpec, low: float, high: float) -> _Answer:
     """Two evaluations at the ends of the domain; g is monotone (affine where no cap binds)."""
     ends = np.array([low, high])
-    g = p.margin(ends)
+    g, tol = p.margin_tol(ends)
     ga, gb = float(g[0]), float(g[1])
-    tol = _tol(g)
     if (ga >= 0) == (gb >= 0) or high == low:
-        return _no_root(p, spec, (low, high), ends, g, "closed_form")
+        # A threshold exactly at one end (e.g. V* = 0 with no hosting and no training).
+        if abs(ga) <= tol[0] and gb - ga > tol[1]:
+            return _answer(p, spec, low, True, "closed_form")
+        if abs(gb) <= tol[1] and ga - gb > tol[0]:
+            return _answer(p, spec, high, False, "closed_form")
+        return _no_root(p, spec, (low, high), ends, g, tol, "closed_form")
     root = _interp(low, high, ga, gb)
-    if abs(float(p.margin(np.array([root]))[0])) <= tol:
-        return _answer(p, spec, root, gb > ga, tol, "closed_form")
+    g_root, tol_root = p.margin_tol(np.array([root]))
+    if abs(float(g_root[0])) <= float(tol_root[0]):
+        return _answer(p, spec, root, gb > ga, "closed_form")
     # A per-job cap bends g between the ends: bracket the root instead.
-    a, b, fa, fb = _refine(p, low, high, ga, gb, spec.integer)
-    return _answer(p, spec, _interp(a, b, fa, fb), gb > ga, tol, "bracketed")
+    a, b, fa, fb = _refine(p, low, high, ga, gb)
+    return _answer(p, spec, _interp(a, b, fa, fb), gb > ga, "bracketed")
 
 
 def _bracketed(p: _Problem, spec: InputSpec, low: float, high: float) -> _Answer:
     """Scan for sign changes, take the one nearest the current value, refine it."""
     xs = _scan_points(low, high, spec.current, spec.integer)
-    gs = p.margin(xs)
+    gs, tol = p.margin_tol(xs)
     feas = gs >= 0
     changes = np.flatnonzero(feas[:-1] != feas[1:])
     if changes.size == 0:
-        return _no_root(p, spec, (low, high), xs, gs, "bracketed")
+        return _no_root(p, spec, (low, high), xs, gs, tol, "bracketed")
     dist = np.minimum(np.abs(xs[changes] - spec.current), np.abs(xs[changes + 1] - spec.current))
     i = int(changes[int(np.argmin(dist))])
     ga, gb = float(gs[i]), float(gs[i + 1])
-    a, b, fa, fb = _refine(p, float(xs[i]), float(xs[i + 1]), ga, gb, spec.integer)
-    return _answer(p, spec, _interp(a, b, fa, fb), gb > ga, _tol(gs), "bracketed")
+    a, b, fa, fb = _refine(p, float(xs[i]), float(xs[i + 1]), ga, gb)
+    return _answer(p, spec, _interp(a, b, fa, fb), gb > ga, "bracketed")
 
 
 def solve(request: SolveRequest, catalog: Catalog, counter: object | None = None) -> SolveResult:
