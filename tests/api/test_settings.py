@@ -1,0 +1,132 @@
+"""Service settings from FTCOST_* variables: defaults, every variable, and every bad value."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from ftcost.api.app import app_from_env
+from ftcost.errors import InvalidInputError
+from ftcost.settings import Settings, from_env, parse_size
+
+MIB = 1024 * 1024
+JSON = "application/json"
+
+
+def test_defaults_with_an_empty_environment() -> None:
+    """No FTCOST_* variables: loopback, port 8000, one worker, 1 MiB / 512 MiB, access log on."""
+    s = from_env({})
+    assert s == Settings()
+    assert (s.host, s.port, s.workers) == ("127.0.0.1", 8000, 1)
+    assert (s.pricing, s.cors_origins) == ((), ())
+    assert (s.max_body_bytes, s.max_dataset_bytes) == (MIB, 512 * MIB)
+    assert (s.log_level, s.access_log) == ("info", True)
+
+
+def test_unrelated_and_empty_variables_are_ignored() -> None:
+    """Other variables and empty FTCOST_* values leave the defaults."""
+    env = {"HOST": "0.0.0.0", "PORT": "1", "FTCOST_PORT": "", "FTCOST_WORKERS": "  "}
+    assert from_env(env) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "attr", "expected"),
+    [
+        ("FTCOST_HOST", "0.0.0.0", "host", "0.0.0.0"),
+        ("FTCOST_HOST", " ::1 ", "host", "::1"),
+        ("FTCOST_PORT", "9001", "port", 9001),
+        ("FTCOST_PORT", "65535", "port", 65535),
+        ("FTCOST_WORKERS", "4", "workers", 4),
+        ("FTCOST_PRICING", f"a.toml{os.pathsep}b.toml", "pricing", ("a.toml", "b.toml")),
+        (
+            "FTCOST_CORS_ORIGINS",
+            "https://a.example.com, http://localhost:5173/,https://a.example.com",
+            "cors_origins",
+            ("https://a.example.com", "http://localhost:5173"),
+        ),
+        ("FTCOST_MAX_BODY_BYTES", "2048", "max_body_bytes", 2048),
+        ("FTCOST_MAX_BODY_BYTES", "64k", "max_body_bytes", 64 * 1024),
+        ("FTCOST_MAX_BODY_BYTES", "2MiB", "max_body_bytes", 2 * MIB),
+        ("FTCOST_MAX_DATASET_BYTES", "1g", "max_dataset_bytes", 1024 * MIB),
+        ("FTCOST_MAX_DATASET_BYTES", "512 MB", "max_dataset_bytes", 512 * MIB),
+        ("FTCOST_LOG_LEVEL", "DEBUG", "log_level", "debug"),
+        ("FTCOST_LOG_LEVEL", "warning", "log_level", "warning"),
+        ("FTCOST_ACCESS_LOG", "off", "access_log", False),
+        ("FTCOST_ACCESS_LOG", "0", "access_log", False),
+        ("FTCOST_ACCESS_LOG", "Yes", "access_log", True),
+    ],
+)
+def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
+    """Each FTCOST_* variable sets its setting and only that one."""
+    s = from_env({name: value})
+    assert getattr(s, attr) == expected
+    others = {f: getattr(Settings(), f) for f in Settings.__struct_fields__ if f != attr}
+    assert {f: getattr(s, f) for f in others} == others
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FTCOST_HOST", "http://0.0.0.0"),
+        ("FTCOST_HOST", "a b"),
+        ("FTCOST_PORT", "0"),
+        ("FTCOST_PORT", "65536"),
+        ("FTCOST_PORT", "80.5"),
+        ("FTCOST_PORT", "eighty"),
+        ("FTCOST_WORKERS", "0"),
+        ("FTCOST_WORKERS", "65"),
+        ("FTCOST_WORKERS", "-1"),
+        ("FTCOST_CORS_ORIGINS", "portal.example.com"),
+        ("FTCOST_CORS_ORIGINS", "https://ok.example.com,*"),
+        ("FTCOST_CORS_ORIGINS", "https://a.example.com/path"),
+        ("FTCOST_CORS_ORIGINS", "ftp://a.example.com"),
+        ("FTCOST_MAX_BODY_BYTES", "0"),
+        ("FTCOST_MAX_BODY_BYTES", "-5"),
+        ("FTCOST_MAX_BODY_BYTES", "1.5m"),
+        ("FTCOST_MAX_BODY_BYTES", "10t"),
+        ("FTCOST_MAX_DATASET_BYTES", "lots"),
+        ("FTCOST_LOG_LEVEL", "verbose"),
+        ("FTCOST_ACCESS_LOG", "maybe"),
+    ],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    """A bad value is an InvalidInputError whose field and message name the variable."""
+    with pytest.raises(InvalidInputError) as info:
+        from_env({name: value})
+    assert info.value.field == name
+    assert name in info.value.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1", 1), ("1k", 1024), ("1K", 1024), ("3kb", 3072), ("1m", MIB), ("2GiB", 2048 * MIB)],
+)
+def test_parse_size(text: str, expected: int) -> None:
+    """Byte sizes take binary suffixes, any case, with or without B / iB."""
+    assert parse_size(text, field="X") == expected
+
+
+def test_app_from_env_applies_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker factory builds its app from FTCOST_* (body limit and CORS allow-list here)."""
+    logger = logging.getLogger("ftcost")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    monkeypatch.setenv("FTCOST_MAX_BODY_BYTES", "1k")
+    monkeypatch.setenv("FTCOST_CORS_ORIGINS", "https://planner.example.org")
+    monkeypatch.setenv("FTCOST_LOG_LEVEL", "warning")
+    try:
+        app = app_from_env()
+        assert logger.level == logging.WARNING
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved
+    with TestClient(app) as client:
+        big = client.post(
+            "/v1/estimate", content=b"{" + b" " * 2000 + b"}", headers={"content-type": JSON}
+        )
+        assert big.status_code == 413
+        assert big.json()["limit_bytes"] == 1024
+        granted = client.get("/healthz", headers={"origin": "https://planner.example.org"})
+        assert granted.headers["access-control-allow-origin"] == "https://planner.example.org"
