@@ -325,15 +325,22 @@ def resolve_model(
     Accepts ``gpt-4.1-mini``, ``gpt-4.1-mini-2025-04-14``, OpenAI fine-tune ids
     (``ft:gpt-4.1-mini-2025-04-14:acme::AbC123[:ckpt-step-N]``) and Azure fine-tuned deployment
     names (``gpt-4.1-mini-2025-04-14.ft-0123abcd…``). ``provider=None`` searches every provider
-    and prefers the first in name order when a name exists in several.
+    and prefers the first in name order when a name exists in several, except that a fine-tune
+    id is looked up first at the provider whose id format it has.
     """
     raw = name.strip()
     key = raw.lower()
     fine_tune_id = None
-    if (m := _FT_OPENAI.match(key)) or (m := _FT_AZURE.match(key)):
-        fine_tune_id, key = raw, m.group("base")
+    home = None  # the provider whose id format this is, searched first
+    if m := _FT_OPENAI.match(key):
+        fine_tune_id, key, home = raw, m.group("base"), "openai"
+    elif m := _FT_AZURE.match(key):
+        fine_tune_id, key, home = raw, m.group("base"), "azure"
     candidates: list[str] = []
     providers = [provider] if provider is not None else sorted(catalog.providers)
+    if home in providers:
+        providers.remove(home)
+        providers.insert(0, home)
     for pname in providers:
         pf = catalog.provider(pname)
         for entry in pf.models:

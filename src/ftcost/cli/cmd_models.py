@@ -1,11 +1,212 @@
-"""CLI command family cmd_models."""
+"""``ftcost models``: the catalog's models with their headline prices, or one model in full.
+
+Imports only the catalog (no numpy, tokenizer or web framework): it is the first command a new
+user runs.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from typing import Any
 
-__all__ = ["register"]
+import msgspec
+
+from ftcost.catalog import Catalog, resolve_model
+from ftcost.catalog_view import (
+    TIERS,
+    TOKEN_KINDS,
+    Cell,
+    Headline,
+    filter_models,
+    headline,
+    model_record,
+    other_providers,
+)
+from ftcost.cli._common import add_json, add_pricing, catalog_from_args
+from ftcost.cli._model_detail import render_model
+from ftcost.cli._text import STATUS_MARK, catalog_footer, figure, grid, money_symbol, wrapped
+from ftcost.errors import InvalidInputError
+
+__all__ = ["register", "render_list"]
+
+EPILOG = """\
+examples:
+  ftcost models                          every model, headline prices
+  ftcost models --provider azure --method rft
+  ftcost models --region swedencentral   models offered there, at that region's prices
+  ftcost models gpt-4.1-mini             one model: every price with its source and date
+  ftcost models ft:gpt-4.1-mini-2025-04-14:acme::AbC123 --json
+"""
 
 
 def register(sub: Any) -> None:
-    """Add this family's commands to the CLI."""
+    """Add ``models`` to the CLI."""
+    p = sub.add_parser(
+        "models",
+        help="the catalog's models and prices (one model in full with its sources)",
+        description=(
+            "Without MODEL: a table of every catalog model with its headline prices (training "
+            "per tier, hosting, fine-tuned token prices, training-example limit). With MODEL "
+            "(a name, alias, OpenAI ft:… id or Azure ….ft-… deployment name): every price with "
+            "its tier, region, status, source and date, the limits, regions, lifecycle, latency "
+            "parameters and the sources cited. --json prints a list of model objects (with "
+            "MODEL: the one object)."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("model", nargs="?", metavar="MODEL", help="show this model in full")
+    p.add_argument("--provider", choices=("azure", "openai"), help="only this provider's models")
+    p.add_argument(
+        "--method", choices=("sft", "dpo", "rft"), help="only models fine-tunable with this method"
+    )
+    p.add_argument(
+        "--region",
+        metavar="R",
+        help="only models offered in this Azure region (e.g. swedencentral), at its prices",
+    )
+    add_pricing(p)
+    add_json(p)
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    catalog = catalog_from_args(args)
+    if args.model is not None:
+        if args.method is not None or args.region is not None:
+            raise InvalidInputError(
+                "--method and --region filter the list; leave them out with MODEL",
+                field="model",
+            )
+        return _one(catalog, args.model, args.provider, as_json=args.json)
+    pairs = filter_models(catalog, provider=args.provider, method=args.method, region=args.region)
+    if args.json:
+        print_records([model_record(catalog, name, entry) for name, entry in pairs])
+        return 0
+    region = args.region.lower() if args.region else None
+    rows = [headline(name, catalog.provider(name), entry, region=region) for name, entry in pairs]
+    providers = sorted({name for name, _ in pairs}) or (
+        [args.provider] if args.provider else sorted(catalog.providers)
+    )
+    infos = [i for i in catalog.info() if i.provider in providers]
+    currency = {i.currency for i in infos}
+    sys.stdout.write(
+        render_list(rows, currency=currency, region=region, footer=catalog_footer(infos))
+    )
+    return 0
+
+
+def _one(catalog: Catalog, name: str, provider: str | None, *, as_json: bool) -> int:
+    resolved = resolve_model(catalog, name, provider)
+    if as_json:
+        print_records(model_record(catalog, resolved.provider, resolved.entry))
+        return 0
+    also = (
+        []
+        if provider is not None or resolved.fine_tune_id
+        else other_providers(catalog, name, resolved.provider)
+    )
+    sys.stdout.write(render_model(catalog, resolved, also=also))
+    return 0
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def print_records(obj: Any) -> None:
+    """JSON on stdout, keys in the records' own order (provider and id first)."""
+    sys.stdout.write(msgspec.json.format(_encoder.encode(obj), indent=2).decode() + "\n")
+
+
+def _training(cell: Cell | None, hourly: bool) -> str:
+    if cell is None:
+        return "-"
+    text = figure(cell.value, cell.status)
+    return f"{text}/h" if hourly and cell.value is not None else text
+
+
+def _token(h: Headline, kind: str) -> str:
+    cell = h.tokens[kind]
+    return "-" if cell is None else figure(cell.value, cell.status)
+
+
+def _use(h: Headline) -> str:
+    if h.token_use is None or h.deployment is None:
+        return "-"
+    if h.token_use != "fine_tuned":
+        return h.token_use
+    return {"standard": "std", "global": "global", "developer": "dev"}[h.deployment]
+
+
+def _row(h: Headline) -> list[str]:
+    hourly = h.training_kind == "rft_training"
+    methods = " ".join(h.methods) if h.methods else h.token_use or "-"
+    if h.training_example_tokens is None:
+        limit = "-"
+    else:
+        mark = STATUS_MARK.get(h.training_example_tokens_status or "verified", "")
+        limit = f"{h.training_example_tokens:,}{mark}"
+    return [
+        h.id,
+        methods,
+        *(_training(h.training[t], hourly) for t in TIERS),
+        _training(h.hosting, False),
+        _use(h),
+        *(_token(h, k) for k in TOKEN_KINDS),
+        limit,
+    ]
+
+
+def render_list(
+    rows: list[Headline], *, currency: set[str], region: str | None, footer: list[str]
+) -> str:
+    """The ``ftcost models`` table (one section per provider), its legend and catalog footer."""
+    sym = money_symbol(next(iter(currency))).strip() if len(currency) == 1 else "per"
+    if not rows:
+        return "\n".join(["No model matches these filters.", *footer]) + "\n"
+    headers = [
+        ["model", "methods", "std", "global", "dev", f"{sym}/h", "deploy", "in", "cached",
+         "out", "tokens"],
+    ]  # fmt: skip
+    groups = [
+        (2, 4, f"training {sym}/1M tok"),
+        (5, 5, "hosting"),
+        (7, 9, f"tokens {sym}/1M"),
+        (10, 10, "example"),
+    ]
+    lines = grid([_row(h) for h in rows], headers, right={2, 3, 4, 5, 7, 8, 9, 10}, groups=groups)
+    n_head = len(lines) - len(rows)
+    out = lines[:n_head]
+    last = None
+    for h, line in zip(rows, lines[n_head:], strict=True):
+        if h.provider != last:
+            out.append(h.provider)
+            last = h.provider
+        out.append(line)
+    out.append("")
+    if region is not None:
+        out += wrapped(
+            f"Prices in {region} where the catalog has a regional price, else the tier's "
+            "reference price; '-' where the model is not offered there.",
+            indent="",
+            hanging="",
+        )
+    out += wrapped(
+        "Training: SFT/DPO per 1M training tokens (tokens x epochs) for the standard (regional), "
+        "global and developer tiers; RFT per hour (/h). Hosting per hour per deployment. Tokens: "
+        "input / cached input / output of the fine-tuned model on the deployment type shown "
+        "(global, std = standard, dev = developer); grader and base rows show the prices of "
+        "models used as RFT graders or for comparison. Example tokens: the longest training "
+        "example billed in full.",
+        indent="",
+        hanging="",
+    )
+    out += wrapped(
+        "* derived by a stated rule, ? uncertain source, n/a not in the sources, - not "
+        "offered. Every price with its source and date: ftcost models MODEL",
+        indent="",
+        hanging="",
+    )
+    out += footer
+    return "\n".join(out) + "\n"
