@@ -21,6 +21,7 @@ __all__ = [
     "catalog_line",
     "compact_money",
     "count",
+    "emit",
     "money",
     "months",
     "render_projection",
@@ -36,6 +37,33 @@ def stdout_unicode() -> bool:
     """Whether stdout can take the chart's UTF-8 characters."""
     enc = (getattr(sys.stdout, "encoding", None) or "ascii").lower().replace("-", "")
     return enc in ("utf8", "utf16", "utf32")
+
+
+_ASCII = str.maketrans(
+    {
+        "…": "...",
+        "×": "x",
+        "→": "->",
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "≤": "<=",
+        "≥": ">=",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "≈": "~",
+        "€": "EUR",
+    }
+)
+
+
+def emit(text: str) -> None:
+    """Write ``text`` to stdout; on a terminal that cannot take UTF-8, as ASCII."""
+    if not stdout_unicode():
+        text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+    sys.stdout.write(text)
 
 
 def money(x: float | None) -> str:
@@ -142,8 +170,9 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
     out.append(
         f"ftcost estimate: fine-tune {s.model} ({s.provider}"
         + (f", {s.region}" if s.region else "")
-        + f"), start {s.start_date or 'not set'}, {p.horizon.months}-month horizon"
+        + ")"
     )
+    out.append(f"start {s.start_date or 'not set'}, {p.horizon.months}-month horizon")
     out.append(catalog_line(p.catalog))
     out.append("")
 

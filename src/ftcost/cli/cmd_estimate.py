@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
-from ftcost.cli._render import render_projection, stdout_unicode
+from ftcost.cli._render import emit, render_projection, stdout_unicode
 from ftcost.cli._scenario import add_scenario_options, flag_hint, scenario_from_args
 from ftcost.errors import InvalidInputError, UnknownModelError
 from ftcost.estimate import estimate
@@ -68,9 +67,15 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
 
 
 def _with_dataset(scenario: Scenario) -> Scenario:
-    """``training.dataset`` is read by the dataset analyser once it exists; until then the
-    core's error explains what to give instead."""
-    return scenario
+    """``training.dataset`` needs the dataset analyser, which this build does not wire yet."""
+    if scenario.training.dataset is None:
+        return scenario
+    raise InvalidInputError(
+        f"--dataset / training.dataset ({scenario.training.dataset}): reading a training file is "
+        "not available in this command yet; give --training-tokens (training.tokens_per_epoch) "
+        "and --examples, e.g. from 'ftcost analyze'",
+        field="training.dataset",
+    )
 
 
 def run_core(fn: Callable[[], Any]) -> Any:
@@ -86,7 +91,5 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(projection)
         return 0
-    sys.stdout.write(
-        render_projection(projection, unicode=stdout_unicode(), chart=not args.no_chart)
-    )
+    emit(render_projection(projection, unicode=stdout_unicode(), chart=not args.no_chart))
     return 0

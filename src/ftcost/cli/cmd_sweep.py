@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
+import textwrap
 from typing import Any
 
 import msgspec
@@ -19,6 +19,7 @@ from ftcost.cli._render import (
     bullets,
     compact_money,
     count,
+    emit,
     money,
     months,
     table,
@@ -188,7 +189,7 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         out += _grid_table(result, args.metric)
     out += bullets("Notes", result.notes) + warning_lines(result.warnings)
-    sys.stdout.write("\n".join(out) + "\n")
+    emit("\n".join(out) + "\n")
     return 0
 
 
@@ -238,8 +239,13 @@ def _simulate(args: argparse.Namespace) -> int:
         return 0
     horizon = scenario.horizon_months
     out = [
-        f"ftcost simulate: {result.samples:,} samples, seed {result.seed}, fields "
-        f"{', '.join(result.fields)}",
+        f"ftcost simulate: {result.samples:,} samples, seed {result.seed}",
+        *textwrap.wrap(
+            "drawn: " + ", ".join(result.fields),
+            WIDTH,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        ),
         f"  P(payback within the {horizon}-month horizon): {result.p_payback_within_horizon:.1%}",
         f"  P(pays back at all): {result.p_pays:.1%}",
         f"  never: {result.never_count:,}"
@@ -266,5 +272,5 @@ def _simulate(args: argparse.Namespace) -> int:
         right=set(range(1, 7)),
     )
     out += bullets("Notes", result.notes) + warning_lines(result.warnings)
-    sys.stdout.write("\n".join(out) + "\n")
+    emit("\n".join(out) + "\n")
     return 0

@@ -8,14 +8,13 @@ Both take the same scenario options as ``ftcost estimate`` and print a table, or
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
 
 from ftcost.cli._common import catalog_from_args, print_json
-from ftcost.cli._render import bullets, compact_money, count, money, months, table
+from ftcost.cli._render import bullets, compact_money, count, emit, money, months, table
 from ftcost.cli._scenario import real
 from ftcost.cli.cmd_estimate import add_common, load_scenario, run_core
 from ftcost.compare import CompareRequest, CompareResult, CompareVariants, compare
@@ -160,7 +159,7 @@ def _solve(args: argparse.Namespace) -> int:
             ]
             out.append("  at that value:")
             out += ["    " + line for line in table(rows, right={1})]
-    sys.stdout.write("\n".join(out) + "\n")
+    emit("\n".join(out) + "\n")
     return 0
 
 
@@ -215,5 +214,5 @@ def _compare(args: argparse.Namespace) -> int:
                 for u in result.unavailable
             ],
         )
-    sys.stdout.write("\n".join(out) + "\n")
+    emit("\n".join(out) + "\n")
     return 0
