@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from typing import cast
 
 import msgspec
 
@@ -229,7 +230,7 @@ def _count(
             {k: val for k, val in msgspec.structs.asdict(m).items() if val is not None}
             for m in shape.messages
         ]
-    use = counter if counter is not None else tokens.default_counter()
+    use = cast("tokens.TokenCounter", counter) if counter is not None else tokens.default_counter()
     return int(tokens.count_prompt(use, encoding, text=shape.prompt, messages=messages))
 
 
