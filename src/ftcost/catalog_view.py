@@ -35,12 +35,14 @@ __all__ = [
     "Cell",
     "Headline",
     "ModelRecord",
+    "ProviderSummary",
     "filter_models",
     "headline",
     "model_record",
     "model_regions",
     "other_providers",
     "price_order",
+    "provider_summaries",
 ]
 
 TIERS: tuple[Tier, ...] = ("standard", "global", "developer")
@@ -328,3 +330,46 @@ def price_order(p: Price) -> tuple[int, int, int, str, int]:
     if p.variant is None:
         return (0, _KIND_ORDER[p.kind], _TIER_ORDER[p.tier], p.region or "", 0)
     return (_VARIANT_ORDER[p.variant], _TIER_ORDER[p.tier], 0, p.region or "", _KIND_ORDER[p.kind])
+
+
+class ProviderSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``ftcost catalog info`` reports for one provider."""
+
+    provider: str
+    version: str
+    currency: str
+    reference_tier: Tier
+    as_of_min: str
+    as_of_max: str
+    files: list[str]
+    models: int
+    prices: int
+    statuses: dict[str, int]
+    sources: list[Source]
+
+
+def provider_summaries(catalog: Catalog) -> list[ProviderSummary]:
+    """Versions, currency, as-of range, files, counts by status and the sources table."""
+    out = []
+    for info in catalog.info():
+        pf = catalog.provider(info.provider)
+        statuses: dict[str, int] = {}
+        for entry in pf.models:
+            for p in entry.prices:
+                statuses[p.status] = statuses.get(p.status, 0) + 1
+        out.append(
+            ProviderSummary(
+                provider=info.provider,
+                version=info.version,
+                currency=info.currency,
+                reference_tier=pf.reference_tier,
+                as_of_min=info.as_of_min,
+                as_of_max=info.as_of_max,
+                files=list(info.files),
+                models=len(pf.models),
+                prices=sum(len(m.prices) for m in pf.models),
+                statuses=dict(sorted(statuses.items())),
+                sources=list(pf.sources),
+            )
+        )
+    return out

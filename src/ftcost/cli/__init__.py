@@ -18,6 +18,7 @@ from ftcost.errors import FtcostError
 # Command-family modules, in the order their commands appear in --help.
 _COMMAND_MODULES: tuple[str, ...] = (
     "cmd_models",
+    "cmd_catalog",
     "cmd_tokens",
     "cmd_estimate",
     "cmd_whatif",

@@ -1,0 +1,518 @@
+"""Azure Retail Prices API pages to catalog prices for the fine-tuning meters.
+
+Pure: ``import_azure`` takes the pages' bytes (``{"Items": [...], "NextPageLink": ...}`` from
+``https://prices.azure.com/api/retail/prices``) and returns a ``ProviderFile`` shaped like an
+overlay of ``pricing/azure.toml``, with every meter it could not map listed with the reason.
+The CLI (``ftcost catalog import-azure``) reads the files and writes the TOML.
+
+Meter names encode model, kind, tier and variant in irregular abbreviations
+(``gpt-4o-mini-0718-FT-Trng-regnl``, ``gpt 4.1 mini cached Inp glbl``,
+``gpt-4.1-mini-ft mdl grdr cchd inpt``). A name is lower-cased, ``-``/``_`` become spaces, then a
+known model prefix is matched and every remaining word must be in the vocabulary below; a name
+with an unknown word is reported, never guessed (``gpt-4o-0513 …`` is not gpt-4o-2024-08-06).
+
+=================  ==========================================  ===========================
+meaning            words                                       catalog
+=================  ==========================================  ===========================
+training           trng, training (1K/1M tokens)               ``training``
+RFT training       rft + training (1 Hour)                     ``rft_training``
+hosting            hstng, hosting (1 Hour)                     ``hosting``
+input              inp, input, inpt                            ``input``
+cached input       cached, cched, cchd (+ an input word)       ``cached_input``
+output             outp, output, opt                           ``output``
+base meter         base (no input/output word)                 ``input`` and ``output``
+grader             grdr, grader                                variant ``grader``
+fine-tuned         ft                                          variant ``fine_tuned``
+global             glbl, global                                tier ``global``
+regional           regnl, regional                             tier ``standard``
+developer          dev                                         tier ``developer``
+=================  ==========================================  ===========================
+
+Grader meters name no tier: one rate serves every training tier, so the price is listed under
+``standard`` and ``global`` (the catalog's convention). Units: ``1K`` tokens (price × 1,000),
+``1M`` tokens, ``1 Hour``. Not mapped, with the reason: Batch and Data Zone meters (no such tier
+in the catalog), hourly SFT training meters (legacy), tiered prices, other units, and models the
+catalog does not have.
+
+Regions: a tier's reference price (no ``region``) is the price most US commercial regions share
+(all regions when no US region has the meter); every region with another price gets an override.
+``effective_from`` is the earliest ``effectiveStartDate`` among the meters that carry the price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from ftcost.catalog_view import price_order
+from ftcost.errors import InvalidInputError
+from ftcost.models import Encoding, ModelEntry, Price, PriceKind, ProviderFile, Source, Status, Tier
+from ftcost.models import Variant as VariantName
+
+__all__ = [
+    "AzureImport",
+    "MeterUse",
+    "Unmapped",
+    "classify_meter",
+    "import_azure",
+    "normalise_meter",
+]
+
+RETAIL_PRICES_URL = "https://prices.azure.com/api/retail/prices"
+US_REGIONS = frozenset(
+    {
+        "eastus",
+        "eastus2",
+        "centralus",
+        "northcentralus",
+        "southcentralus",
+        "westcentralus",
+        "westus",
+        "westus2",
+        "westus3",
+    }
+)
+_REGION = re.compile(r"^[a-z0-9]+$")
+_MSGSPEC_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+
+
+class RetailItem(msgspec.Struct, kw_only=True, rename="camel"):
+    """The fields of one API item that the import reads; the API's other fields are ignored."""
+
+    meter_name: str
+    product_name: str = ""
+    sku_name: str = ""
+    arm_region_name: str = ""
+    unit_of_measure: str
+    retail_price: Annotated[Decimal, Meta()]
+    currency_code: str
+    effective_start_date: str
+    type: str = "Consumption"
+    tier_minimum_units: float = 0.0
+
+
+class RetailPage(msgspec.Struct, kw_only=True, rename={"items": "Items", "next": "NextPageLink"}):
+    """One page of the API's answer."""
+
+    items: list[RetailItem]
+    next: str | None = None
+
+
+class MeterUse(msgspec.Struct, frozen=True, kw_only=True):
+    """What one meter prices: one or more catalog (model, kind, tier, variant) slots."""
+
+    models: tuple[str, ...]
+    encoding: Encoding
+    kinds: tuple[PriceKind, ...]
+    tiers: tuple[Tier, ...]
+    variant: VariantName | None
+    per_unit: Decimal  # multiply the retail price by this for the catalog unit
+    uncertain: frozenset[str] = frozenset()  # models for which the mapping is uncertain
+    note: str = ""
+
+
+class Unmapped(msgspec.Struct, frozen=True, kw_only=True):
+    """A meter the import could not map, how many items carried it, where, and why."""
+
+    meter_name: str
+    product_name: str
+    unit: str
+    reason: str
+    items: int
+    regions: list[str]
+
+
+class AzureImport(msgspec.Struct, frozen=True, kw_only=True):
+    """The imported catalog file and an account of every item read."""
+
+    provider_file: ProviderFile
+    pages: int
+    items: int
+    items_mapped: int
+    unmapped: list[Unmapped]
+    warnings: list[str]
+
+
+# ---------------------------------------------------------------------------------------------
+# Meter names
+
+
+class _Model(msgspec.Struct, frozen=True):
+    pattern: re.Pattern[str]
+    models: tuple[str, ...]
+    encoding: Encoding
+    uncertain: dict[str, tuple[str, ...]] = {}  # variant -> models whose mapping is uncertain
+    note: str = ""
+
+
+def _m(
+    pattern: str,
+    *models: str,
+    encoding: Encoding = "o200k_base",
+    uncertain: dict[str, tuple[str, ...]] | None = None,
+    note: str = "",
+) -> _Model:
+    return _Model(re.compile(pattern + r"(?=\s|$)"), models, encoding, uncertain or {}, note)
+
+
+# Tried in order (a longer name before its prefix); the order of the written file follows the
+# order of the models here, which is the order of pricing/azure.toml.
+_MODELS: tuple[_Model, ...] = (
+    _m(r"^gpt 4\.1(?: 2025 04 14)?(?! mini| nano)", "gpt-4.1-2025-04-14"),
+    _m(r"^gpt 4\.1 mini(?: 2025 04 14)?", "gpt-4.1-mini-2025-04-14"),
+    _m(r"^gpt 4\.1 nano(?: 2025 04 14)?", "gpt-4.1-nano-2025-04-14"),
+    _m(r"^o4 mini(?: 0416)?", "o4-mini-2025-04-16"),
+    _m(r"^gpt 4o(?: 0806)?(?! mini)", "gpt-4o-2024-08-06"),
+    _m(r"^gpt 4o mini(?: 0718)?", "gpt-4o-mini-2024-07-18"),
+    _m(
+        r"^gpt 35 turbo 16k(?= ft\b)",
+        "gpt-35-turbo-0125",
+        "gpt-35-turbo-1106",
+        encoding="cl100k_base",
+        uncertain={"fine_tuned": ("gpt-35-turbo-1106",)},
+        note="shared by gpt-35-turbo-0125 and -1106",
+    ),
+    _m(r"^gpt 35 turbo 16k 0125", "gpt-35-turbo-0125", encoding="cl100k_base"),
+    _m(r"^gpt 35 turbo 16k 1106", "gpt-35-turbo-1106", encoding="cl100k_base"),
+    _m(
+        r"^gpt 35 turbo 4k",
+        "gpt-35-turbo-0613",
+        encoding="cl100k_base",
+        uncertain={"base": ("gpt-35-turbo-0613",)},
+        note="4K meter, mapped to gpt-35-turbo-0613 by name",
+    ),
+    _m(r"^babbage 002", "babbage-002", encoding="cl100k_base"),
+    _m(r"^davinci 002", "davinci-002", encoding="cl100k_base"),
+    _m(r"^gpt 4 8k(?= ft\b)", "gpt-4-0613", encoding="cl100k_base"),
+    _m(r"^o3 mini", "o3-mini"),
+    _m(r"^o3", "o3"),
+    _m(r"^o1", "o1"),
+    _m(r"^text embedding 3 large", "text-embedding-3-large", encoding="cl100k_base"),
+)
+
+_TRAINING = {"trng", "training"}
+_HOSTING = {"hstng", "hosting"}
+_CACHED = {"cached", "cched", "cchd"}
+_INPUT = {"inp", "input", "inpt"}
+_OUTPUT = {"outp", "output", "opt"}
+_GRADER = {"grdr", "grader"}
+_GLOBAL = {"glbl", "global"}
+_REGIONAL = {"regnl", "regional"}
+_DATA_ZONE = {"datazone", "dzone", "data", "zone"}
+_FILLER = {"ft", "rft", "dev", "base", "model", "mdl", "mdel", "tkn", "tokens", "unit", "batch"}
+_VOCABULARY = (
+    _TRAINING | _HOSTING | _CACHED | _INPUT | _OUTPUT | _GRADER | _GLOBAL | _REGIONAL
+) | (_DATA_ZONE | _FILLER)
+
+_TOKEN_UNITS = {"1k": Decimal(1000), "1m": Decimal(1)}
+_HOUR_UNITS = {"1 hour", "1/hour", "1 hours"}
+
+
+def normalise_meter(name: str) -> str:
+    """``gpt-35-turbo16K-FT-Trng-regnl tkn`` → ``gpt 35 turbo 16k ft trng regnl tkn``."""
+    text = re.sub(r"[-_\s]+", " ", name.lower()).strip()
+    return re.sub(r"\bturbo(?=\d)", "turbo ", text)
+
+
+def classify_meter(meter_name: str, unit_of_measure: str) -> MeterUse | str:
+    """What a meter prices, or the reason it cannot be mapped (a string)."""
+    name = normalise_meter(meter_name)
+    model = next((m for m in _MODELS if m.pattern.match(name)), None)
+    if model is None:
+        return "no catalog model for this meter"
+    match = model.pattern.match(name)
+    assert match is not None
+    words = name[match.end() :].split()
+    unknown = [w for w in words if w not in _VOCABULARY]
+    if unknown:
+        return f"unrecognised word(s) after the model name: {' '.join(unknown)}"
+    have = set(words)
+    if "batch" in have:
+        return "Batch meter: the catalog has no Batch prices"
+    if have & _DATA_ZONE:
+        return "Data Zone meter: the catalog has no Data Zone tier"
+
+    unit = re.sub(r"\s+", " ", unit_of_measure.strip().lower())
+    hourly = unit in _HOUR_UNITS
+    per_unit = Decimal(1) if hourly else _TOKEN_UNITS.get(unit)
+    if per_unit is None:
+        return f"unit {unit_of_measure!r} not understood (expected 1K, 1M or 1 Hour)"
+    grader = bool(have & _GRADER)
+
+    kinds: tuple[PriceKind, ...]
+    if have & _TRAINING:
+        if hourly and "rft" not in have:
+            return "hourly SFT training meter: legacy, replaced by token billing"
+        kinds = ("rft_training",) if hourly else ("training",)
+    elif have & _HOSTING:
+        kinds = ("hosting",)
+    elif have & _CACHED:
+        kinds = ("cached_input",)
+    elif have & _INPUT:
+        kinds = ("input",)
+    elif have & _OUTPUT:
+        kinds = ("output",)
+    elif "base" in have:
+        kinds = ("input", "output")  # one meter for prompt and completion tokens
+    elif grader:
+        kinds = ("input",)  # the embedding grader has a single meter
+    else:
+        return "no price kind (training, hosting, input, output) in the meter name"
+    token_kind = kinds[0] in ("input", "cached_input", "output")
+    if hourly != (kinds[0] in ("hosting", "rft_training")):
+        return f"unit {unit_of_measure!r} does not fit a {kinds[0]} price"
+
+    tiers: tuple[Tier, ...]
+    if "dev" in have:
+        tiers = ("developer",)
+    elif have & _GLOBAL:
+        tiers = ("global",)
+    elif have & _REGIONAL:
+        tiers = ("standard",)
+    elif grader:
+        tiers = ("standard", "global")  # one grader rate whatever the training tier
+    else:
+        return "no tier (global, regional, developer) in the meter name"
+
+    variant: VariantName | None = None
+    if token_kind:
+        variant = "grader" if grader else "fine_tuned" if "ft" in have else "base"
+    notes = [model.note]
+    if kinds == ("input", "output"):
+        notes.append("one meter for prompt and completion tokens")
+    return MeterUse(
+        models=model.models,
+        encoding=model.encoding,
+        kinds=kinds,
+        tiers=tiers,
+        variant=variant,
+        per_unit=per_unit,
+        uncertain=frozenset(model.uncertain.get(variant or "", ())),
+        note="; ".join(n for n in notes if n),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def _decode_page(data: bytes, name: str) -> RetailPage:
+    try:
+        return msgspec.json.decode(data, type=RetailPage)
+    except msgspec.ValidationError as exc:
+        msg = str(exc)
+        m = _MSGSPEC_PATH.search(msg)
+        where = m.group("path") if m else ""
+        detail = msg[: m.start()] if m else msg
+        at = f"{where}: " if where else ""
+        raise InvalidInputError(f"{name}: {at}{detail}", field=where or None) from None
+    except msgspec.DecodeError as exc:
+        raise InvalidInputError(f"{name}: not a Retail Prices API page (JSON): {exc}") from None
+
+
+def _start_date(item: RetailItem, name: str, i: int) -> dt.date:
+    text = item.effective_start_date.strip()
+    try:
+        return (
+            dt.datetime.fromisoformat(text).date() if "T" in text else dt.date.fromisoformat(text)
+        )
+    except ValueError:
+        where = f"Items[{i}].effectiveStartDate"
+        raise InvalidInputError(
+            f"{name}: {where}: not a date: {item.effective_start_date!r}", field=where
+        ) from None
+
+
+class _Seen(msgspec.Struct):
+    """One price observation: a meter's price in one region."""
+
+    region: str | None
+    value: float
+    effective: dt.date
+    meter: str
+
+
+def import_azure(
+    pages: Sequence[tuple[str, bytes]],
+    *,
+    as_of: dt.date,
+    source_id: str = "ARP",
+) -> AzureImport:
+    """Map the fine-tuning meters of Retail Prices API pages to a catalog ``ProviderFile``.
+
+    ``pages`` are (name, bytes) pairs; the name only labels errors (``page2.json: Items[3]...``).
+    ``as_of`` is the date the pages were fetched (the API states none); every price carries it
+    and ``source_id``, a row of the file's sources table. Raises ``InvalidInputError`` naming
+    the page and item for malformed pages, a negative price or mixed currencies.
+    """
+    if not pages:
+        raise InvalidInputError("no Retail Prices API pages given")
+    currency: tuple[str, str] | None = None  # (code, where first seen)
+    slots: dict[tuple[str, PriceKind, Tier, VariantName | None], list[_Seen]] = defaultdict(list)
+    encodings: dict[str, Encoding] = {}
+    statuses: dict[tuple[str, PriceKind, Tier, VariantName | None], tuple[Status, str]] = {}
+    unmapped: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    warnings: list[str] = []
+    seen_items: set[tuple[str, str, str, str]] = set()
+    n_items = n_mapped = 0
+    for p_index, (name, data) in enumerate(pages):
+        page = _decode_page(data, name)
+        if p_index == len(pages) - 1 and page.next:
+            warnings.append(
+                f"{name} (the last page given) links to a next page: the download may be incomplete"
+            )
+        for i, item in enumerate(page.items):
+            n_items += 1
+            where = f"{name}: Items[{i}]"
+            if item.retail_price < 0 or not item.retail_price.is_finite():
+                raise InvalidInputError(
+                    f"{where}.retailPrice: must be a finite price >= 0, got {item.retail_price}",
+                    field=f"Items[{i}].retailPrice",
+                )
+            code = item.currency_code.strip().upper()
+            if currency is None:
+                currency = (code, where)
+            elif code != currency[0]:
+                raise InvalidInputError(
+                    f"{where}.currencyCode: {code!r} differs from {currency[0]!r} "
+                    f"({currency[1]}); import one currency at a time",
+                    field=f"Items[{i}].currencyCode",
+                )
+            effective = _start_date(item, name, i)
+            region = item.arm_region_name.strip().lower()
+            dedupe = (item.meter_name, region, item.unit_of_measure, str(item.retail_price))
+            if dedupe in seen_items:
+                continue  # the same item on two pages
+            seen_items.add(dedupe)
+            use: MeterUse | str
+            if item.type and item.type != "Consumption":
+                use = f"price type {item.type!r} (only Consumption prices are imported)"
+            elif item.tier_minimum_units > 0:
+                use = "tiered price (tierMinimumUnits > 0)"
+            else:
+                use = classify_meter(item.meter_name, item.unit_of_measure)
+            if isinstance(use, str):
+                key = (item.meter_name, item.product_name, item.unit_of_measure, use)
+                unmapped[key].append(region)
+                continue
+            n_mapped += 1
+            value = float(item.retail_price * use.per_unit)
+            for model in use.models:
+                encodings[model] = use.encoding
+                for kind in use.kinds:
+                    for tier in use.tiers:
+                        slot = (model, kind, tier, use.variant)
+                        slots[slot].append(
+                            _Seen(
+                                region=region if _REGION.match(region) else None,
+                                value=value,
+                                effective=effective,
+                                meter=item.meter_name,
+                            )
+                        )
+                        status: Status = "uncertain" if model in use.uncertain else "verified"
+                        statuses[slot] = (status, use.note)
+    assert currency is not None or n_items == 0
+    prices: dict[str, list[Price]] = defaultdict(list)
+    for slot, seen in slots.items():
+        status, note = statuses[slot]
+        prices[slot[0]] += _prices(slot, seen, as_of, source_id, status, note, warnings)
+    rank = {m: i for i, m in enumerate(m for spec in _MODELS for m in spec.models)}
+    models = [
+        ModelEntry(id=m, encoding=encodings[m], prices=sorted(prices[m], key=price_order))
+        for m in sorted(encodings, key=lambda m: rank[m])
+    ]
+    names = ", ".join(name for name, _ in pages)
+    pf = ProviderFile(
+        schema_version=1,
+        provider="azure",
+        version=f"azure-retail-{as_of.isoformat()}",
+        currency=currency[0] if currency else "USD",
+        reference_tier="global",
+        sources=[
+            Source(
+                id=source_id,
+                title="Azure Retail Prices API, fine-tuning meters (ftcost catalog import-azure)",
+                url=RETAIL_PRICES_URL,
+                date=as_of.isoformat(),
+                note=f"pages: {names}",
+            )
+        ],
+        models=models,
+    )
+    return AzureImport(
+        provider_file=pf,
+        pages=len(pages),
+        items=n_items,
+        items_mapped=n_mapped,
+        unmapped=[
+            Unmapped(
+                meter_name=meter,
+                product_name=product,
+                unit=unit,
+                reason=reason,
+                items=len(regions),
+                regions=sorted({r for r in regions if r}),
+            )
+            for (meter, product, unit, reason), regions in sorted(unmapped.items())
+        ],
+        warnings=warnings,
+    )
+
+
+def _prices(
+    slot: tuple[str, PriceKind, Tier, VariantName | None],
+    seen: list[_Seen],
+    as_of: dt.date,
+    source_id: str,
+    status: Status,
+    note: str,
+    warnings: list[str],
+) -> list[Price]:
+    """The reference price of one slot and its region overrides."""
+    model, kind, tier, variant = slot
+    by_region: dict[str | None, _Seen] = {}
+    for s in sorted(seen, key=lambda s: s.effective):
+        old = by_region.get(s.region)
+        if old is not None and old.value != s.value and s.region is not None:
+            warnings.append(
+                f"{model} {kind} {tier} {variant or ''} in {s.region}: meters {old.meter!r} "
+                f"({old.value:g}) and {s.meter!r} ({s.value:g}) disagree; the later "
+                f"({s.effective.isoformat()}) is used".replace("  ", " ")
+            )
+        by_region[s.region] = s  # the later effective date wins
+    us = [s for r, s in by_region.items() if r in US_REGIONS]
+    pool = us or list(by_region.values())
+    counts = Counter(s.value for s in pool)
+    reference = min(counts, key=lambda v: (-counts[v], v))  # most regions, then the lower price
+    ref_seen = [s for s in pool if s.value == reference]
+
+    def price(value: float, region: str | None, group: list[_Seen]) -> Price:
+        meters = sorted({s.meter for s in group})
+        where = f"{len(group)} region{'s' if len(group) != 1 else ''}" if region is None else region
+        text = f"meter {', '.join(repr(m) for m in meters)} ({where})"
+        return Price(
+            kind=kind,
+            tier=tier,
+            region=region,
+            variant=variant,
+            value=value,
+            source=source_id,
+            as_of=as_of,
+            status=status,
+            effective_from=min(s.effective for s in group),
+            note=f"{text}; {note}" if note else text,
+        )
+
+    out = [price(reference, None, ref_seen)]
+    for region, s in sorted(by_region.items(), key=lambda kv: kv[0] or ""):
+        if region is not None and s.value != reference:
+            out.append(price(s.value, region, [s]))
+    return out
