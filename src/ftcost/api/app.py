@@ -141,11 +141,9 @@ def create_app(
 
 
 def _default_counter() -> Any:
-    try:
-        from ftcost.tokens import TiktokenCounter
-    except ImportError:  # the tokens module has not landed in this checkout
-        return None
-    return TiktokenCounter()
+    from ftcost.tokens import default_counter
+
+    return default_counter()
 
 
 def configure_logging(level: str) -> None:

@@ -1,9 +1,174 @@
-"""Token counting and streamed dataset analysis (tokens/count, datasets/analyze)."""
+"""Token counting and streamed dataset analysis (tokens/count, datasets/analyze).
+
+``POST /v1/datasets/analyze`` never holds the body: chunks go from ``request.stream()`` into a
+``DatasetAnalyzer`` as they arrive, so memory stays bounded up to ``max_dataset_bytes``
+(``FTCOST_MAX_DATASET_BYTES``, larger than the JSON body limit; the route lifts litestar's
+limit and counts the bytes itself). The analysis runs in this process, in a worker thread per
+batch of about 1 MiB: the server already runs one process per core (``FTCOST_WORKERS``), so
+concurrent uploads use the cores, and forking worker processes from a threaded, async server
+is unsafe. An upload arrives at network speed, which the in-process analysis keeps up with.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Request, post
+from litestar.di import NamedDependency
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.params import JSONBody, QueryParameter
+
+from ftcost import tokens
+from ftcost.api.body import StrictJSON, json_body, media_type_of, too_large, unsupported_media_type
+from ftcost.api.problems import problem_responses
+from ftcost.api.routes import Services
+from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES, CountTokensRequest
+from ftcost.catalog import resolve_model
+from ftcost.dataset import DatasetAnalyzer, DatasetFormat
+from ftcost.dataset_report import DatasetReport
+from ftcost.errors import InvalidInputError
+from ftcost.models import ProviderId
+from ftcost.tokens import TokenCount
 
 __all__ = ["TOKEN_ROUTES"]
 
-TOKEN_ROUTES: list[Any] = []
+_FEED_BYTES = 1 << 20
+
+
+@post(
+    "/v1/tokens/count",
+    operation_id="CountTokens",
+    tags=["tokens"],
+    summary="Count the tokens of a text or a chat prompt",
+    description=(
+        "Tokens of `text` (plain), of chat `messages` (3 + role + content per message, + 1 + "
+        "name, + 3 per conversation: the OpenAI cookbook method) and of `tools` definitions, "
+        "with the model's own encoding from the catalog; parts given together are summed. "
+        "Tool definitions, tool calls and images are estimates, listed in `estimates` "
+        "(`estimated` is true when any part is). Unknown content parts are listed in "
+        "`issues` and not counted."
+    ),
+    status_code=200,
+    dto=StrictJSON[CountTokensRequest],
+    return_dto=None,
+    guards=[json_body],
+    responses=problem_responses(400, 404, 413, 415, 422, 503),
+    sync_to_thread=True,
+)
+def count_tokens(
+    data: JSONBody[CountTokensRequest], services: NamedDependency[Services]
+) -> TokenCount:
+    resolved = resolve_model(services.catalog, data.model, data.provider)
+    encoding = resolved.entry.encoding
+    if encoding is None:
+        raise InvalidInputError(f"no encoding known for {resolved.entry.id}", field="model")
+    messages = (
+        [msgspec.to_builtins(m) for m in data.messages] if data.messages is not None else None
+    )
+    counter = services.counter if services.counter is not None else tokens.default_counter()
+    result = tokens.count_request(
+        counter, encoding, text=data.text, messages=messages, tools=data.tools
+    )
+    info = next(c for c in services.catalog.info() if c.provider == resolved.provider)
+    return msgspec.structs.replace(
+        result, model=resolved.entry.id, provider=resolved.provider, catalog=info
+    )
+
+
+class _JsonlBody(Operation):
+    """The operation with its JSONL request body documented (the handler streams it)."""
+
+    def __post_init__(self) -> None:
+        text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+        self.request_body = RequestBody(
+            content=dict.fromkeys(DATASET_MEDIA_TYPES, text),
+            required=True,
+            description=(
+                "The training file: one JSON example per line (chat, prompt/completion, DPO "
+                "or RFT), streamed; up to FTCOST_MAX_DATASET_BYTES (default 512 MiB)."
+            ),
+        )
+
+
+@post(
+    "/v1/datasets/analyze",
+    operation_id="AnalyzeDataset",
+    tags=["datasets"],
+    summary="Check a training JSONL and count its tokens, epochs and cost",
+    description=(
+        "Streams the JSONL body (`application/jsonl`, `application/x-ndjson` or `text/plain`) "
+        "through the dataset analysis: examples, tokens (total, billed per epoch with each "
+        "example capped at the model's training-example limit, per-example statistics), "
+        "epochs (given, or the cookbook heuristic), training tokens, cost per training tier, "
+        "every problem with its line number, and the assumptions. The body is never held in "
+        "memory; over FTCOST_MAX_DATASET_BYTES it is a 413. A validation file is analysed "
+        "with `ftcost analyze --validation`."
+    ),
+    status_code=200,
+    request_max_body_size=None,
+    operation_class=_JsonlBody,
+    responses=problem_responses(400, 404, 413, 415, 422, 503),
+)
+async def analyze_dataset(
+    request: Request[Any, Any, Any],
+    services: NamedDependency[Services],
+    model: Annotated[
+        str,
+        QueryParameter(
+            description="model name, alias or fine-tuned id", min_length=1, max_length=300
+        ),
+    ],
+    provider: Annotated[
+        ProviderId | None, QueryParameter(description="provider (default: first match)")
+    ] = None,
+    epochs: Annotated[
+        str,
+        QueryParameter(
+            description='training epochs, 1–1000, or "auto" (the cookbook heuristic)',
+            pattern=r"^(auto|[1-9][0-9]{0,2}|1000)$",
+        ),
+    ] = "auto",
+    format: Annotated[
+        DatasetFormat | None,
+        QueryParameter(description="force the data format (default: detected)"),
+    ] = None,
+) -> DatasetReport:
+    media = media_type_of(request)
+    if media not in DATASET_MEDIA_TYPES:
+        raise unsupported_media_type(media, DATASET_MEDIA_TYPES)
+    limit = services.settings.max_dataset_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    analyzer = DatasetAnalyzer(
+        catalog=services.catalog,
+        model=model,
+        provider=provider,
+        epochs="auto" if epochs == "auto" else int(epochs),
+        format=format,
+        counter=services.counter,
+    )
+    try:
+        received = 0
+        pending: list[bytes] = []
+        pending_bytes = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise too_large(limit)
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes >= _FEED_BYTES:
+                await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
+                pending, pending_bytes = [], 0
+        if pending:
+            await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
+        return await anyio.to_thread.run_sync(analyzer.finish)
+    finally:
+        analyzer.close()
+
+
+TOKEN_ROUTES: list[Any] = [count_tokens, analyze_dataset]
