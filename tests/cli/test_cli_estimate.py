@@ -18,6 +18,7 @@ import pytest
 from ftcost.catalog import load_catalog
 from ftcost.cli import main
 from ftcost.cli._chart import cumulative_chart, short_money
+from ftcost.dataset import analyze_dataset
 from ftcost.estimate import estimate
 from ftcost.projection import SeriesPoint
 from ftcost.scenario import Scenario
@@ -176,7 +177,7 @@ def test_missing_file_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: 
         (["--hours-per-month", "800"], ("--hours-per-month",)),
         (["--model", "gpt-9"], ("unknown model", "--model")),
         (["--region", "marsnorth"], ("unknown region", "--region")),
-        (["--dataset", "train.jsonl"], ("training.dataset",)),
+        (["--dataset", "no-such-train.jsonl"], ("cannot read", "no-such-train.jsonl")),
     ],
     ids=["negative", "too-many-hours", "model", "region", "dataset"],
 )
@@ -269,3 +270,67 @@ def test_short_money() -> None:
         "$1.2M",
         "$250B",
     ]
+
+
+def _write_dataset(path: Path, examples: int, bad_line: int | None = None) -> None:
+    lines = []
+    for i in range(examples):
+        msgs = [
+            {"role": "system", "content": "You answer billing questions."},
+            {"role": "user", "content": f"Where is invoice {i}?"},
+            {"role": "assistant", "content": f"Invoice {i} is under Billing > Invoices."},
+        ]
+        lines.append(json.dumps({"messages": msgs}))
+    if bad_line is not None:
+        lines[bad_line - 1] = "{not json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_dataset_fills_tokens_and_examples(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--dataset: tokens per epoch and examples come from the analysed file."""
+    train = tmp_path / "train.jsonl"
+    _write_dataset(train, 60)
+    report = analyze_dataset([train.read_bytes()], catalog=load_catalog(), model="gpt-4.1-mini")
+    argv = [a for a in EXAMPLE if a not in ("--training-tokens", "1e6")]
+    code, out, _ = run(capsys, "estimate", *argv, "--dataset", str(train), "--json")
+    assert code == 0
+    p = json.loads(out)
+    stage = p["training"]["stages"][0]
+    assert stage["tokens_per_epoch"] == report.tokens.billed_per_epoch > 0
+    assert p["scenario"]["training"]["examples"] == 60
+    assert stage["epochs"] == 3  # auto: 60 examples → 3 × 60 ≥ 100 → 3
+    assert p["training"]["cost_usd"] == pytest.approx(report.tokens.billed_per_epoch * 3 * 5 / 1e6)
+    # an explicit token count wins over the file
+    code, out, _ = run(capsys, "estimate", *EXAMPLE, "--dataset", str(train), "--json")
+    assert json.loads(out)["training"]["stages"][0]["tokens_per_epoch"] == 1_000_000
+
+
+def test_dataset_path_in_scenario_file_is_relative_to_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """training.dataset in a scenario file is found next to the file, from any directory."""
+    _write_dataset(tmp_path / "train.jsonl", 20)
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        'model = "gpt-4.1-mini"\n[training]\ndataset = "train.jsonl"\n'
+        "[base]\nprompt_tokens = 2500\noutput_tokens = 200\n[fine_tuned]\nprompt_tokens = 500\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(Path(__file__).parent)
+    code, out, _ = run(capsys, "estimate", "--scenario", str(plan), "--json")
+    assert code == 0
+    p = json.loads(out)
+    assert p["scenario"]["training"]["examples"] == 20
+    assert p["training"]["stages"][0]["epochs"] == 5  # auto: 3 × 20 < 100 → 100 // 20
+
+
+def test_dataset_with_a_bad_line_names_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A malformed line in the dataset is one error naming the file and the line."""
+    train = tmp_path / "train.jsonl"
+    _write_dataset(train, 30, bad_line=7)
+    code, _, err = run(capsys, "estimate", *EXAMPLE, "--dataset", str(train))
+    assert_one_line_error(code, err, "train.jsonl: line 7", "ftcost analyze")

@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from ftcost.catalog import Catalog
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
 from ftcost.cli._render import emit, render_projection, stdout_unicode
 from ftcost.cli._scenario import add_scenario_options, flag_hint, scenario_from_args
+from ftcost.cli.cmd_tokens import analyze_file
 from ftcost.errors import InvalidInputError, UnknownModelError
 from ftcost.estimate import estimate
 from ftcost.scenario import Scenario
 
-__all__ = ["add_common", "flag_hints", "load_scenario", "register"]
+__all__ = ["add_common", "flag_hints", "load_scenario", "register", "with_dataset"]
 
 EXAMPLE = (
     "example: ftcost estimate --model gpt-4.1-mini --requests-per-month 3e6 "
@@ -61,21 +66,53 @@ def flag_hints() -> Iterator[None]:
 
 
 def load_scenario(args: argparse.Namespace) -> Scenario:
-    """The scenario of the options, with a training dataset read when one is given."""
+    """The scenario of the options; a training dataset (``--dataset`` / ``training.dataset``)
+    is analysed and fills ``training.tokens_per_epoch`` and ``training.examples`` where the
+    scenario does not give them."""
     scenario = scenario_from_args(args)
-    return _with_dataset(scenario)
-
-
-def _with_dataset(scenario: Scenario) -> Scenario:
-    """``training.dataset`` needs the dataset analyser, which this build does not wire yet."""
-    if scenario.training.dataset is None:
+    dataset = scenario.training.dataset
+    if dataset is None:
         return scenario
-    raise InvalidInputError(
-        f"--dataset / training.dataset ({scenario.training.dataset}): reading a training file is "
-        "not available in this command yet; give --training-tokens (training.tokens_per_epoch) "
-        "and --examples, e.g. from 'ftcost analyze'",
-        field="training.dataset",
+    path = Path(dataset)
+    if getattr(args, "sc_dataset", None) is None and args.scenario and not path.is_absolute():
+        path = args.scenario.parent / path  # a path in a scenario file is relative to it
+    return with_dataset(scenario, path, catalog_from_args(args))
+
+
+_DATASET_FORMAT = {"sft": None, "dpo": "dpo", "rft": "rft"}
+
+
+def with_dataset(scenario: Scenario, path: Path, catalog: Catalog) -> Scenario:
+    """``scenario`` with tokens per epoch and examples from the JSONL file at ``path``.
+
+    The file is read in chunks and analysed by ``ftcost.dataset`` (billed tokens: each example
+    capped at the model's example limit). A file with line errors (malformed JSON, bad roles,
+    …) is refused, naming the first such line.
+    """
+    t = scenario.training
+    report = analyze_file(
+        path,
+        catalog=catalog,
+        model=scenario.model,
+        provider=scenario.provider,
+        epochs=t.epochs,
+        format=_DATASET_FORMAT[t.method],
     )
+    bad = [i for i in report.issues if i.severity == "error" and i.line is not None]
+    if bad:  # whole-file findings (too few examples, job limits) are the projection's warnings
+        raise InvalidInputError(
+            f"{path}: line {bad[0].line}: {bad[0].message} ({len(bad)} line error(s); see "
+            f"'ftcost analyze {path}')",
+            field="training.dataset",
+        )
+    training = msgspec.structs.replace(
+        t,
+        tokens_per_epoch=(
+            t.tokens_per_epoch if t.tokens_per_epoch is not None else report.tokens.billed_per_epoch
+        ),
+        examples=t.examples if t.examples is not None else report.examples,
+    )
+    return msgspec.structs.replace(scenario, training=training)
 
 
 def run_core(fn: Callable[[], Any]) -> Any:
