@@ -291,3 +291,21 @@ def test_whole_number_answer_is_the_boundary(test_catalog: Catalog, d: dict[str,
     assert net_after(r.value) >= -scale
     if r.value < r.search_high:
         assert net_after(r.value + 1) < scale
+
+
+def test_later_stage_fields_are_solvable(test_catalog: Catalog) -> None:
+    """A DPO stage's tokens: 1159 − (15 + 2 × 5 × T / 1e6) / 6 = 0 → T = 693.9M tokens."""
+    data = scenario_dict(
+        training={
+            "tokens_per_epoch": 1_000_000,
+            "epochs": 3,
+            "stages": [{"method": "dpo", "tokens_per_epoch": 500_000, "epochs": 2}],
+        }
+    )
+    r = solve(request(data, "training.stages[0].tokens_per_epoch"), test_catalog)
+    assert r.value == pytest.approx(693_900_000, abs=1)
+    assert r.projection is not None
+    assert r.projection.training.stages[1].tokens_per_epoch == r.value
+    with pytest.raises(InvalidInputError) as exc:
+        solve(request(data, "training.stages[1].epochs"), test_catalog)
+    assert exc.value.field == "field"
