@@ -136,6 +136,7 @@ class AzureImport(msgspec.Struct, frozen=True, kw_only=True):
     pages: int
     items: int
     items_mapped: int
+    items_repeated: int  # items seen before on another page (or twice on one), counted once
     unmapped: list[Unmapped]
     warnings: list[str]
 
@@ -361,7 +362,7 @@ def import_azure(
     unmapped: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     warnings: list[str] = []
     seen_items: set[tuple[str, str, str, str]] = set()
-    n_items = n_mapped = 0
+    n_items = n_mapped = n_repeated = 0
     for p_index, (name, data) in enumerate(pages):
         page = _decode_page(data, name)
         if p_index == len(pages) - 1 and page.next:
@@ -389,7 +390,8 @@ def import_azure(
             region = item.arm_region_name.strip().lower()
             dedupe = (item.meter_name, region, item.unit_of_measure, str(item.retail_price))
             if dedupe in seen_items:
-                continue  # the same item on two pages
+                n_repeated += 1  # the same item on two pages
+                continue
             seen_items.add(dedupe)
             use: MeterUse | str
             if item.type and item.type != "Consumption":
@@ -452,6 +454,7 @@ def import_azure(
         pages=len(pages),
         items=n_items,
         items_mapped=n_mapped,
+        items_repeated=n_repeated,
         unmapped=[
             Unmapped(
                 meter_name=meter,

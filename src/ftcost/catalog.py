@@ -44,6 +44,7 @@ __all__ = [
 
 _INFERENCE_KINDS = frozenset({"input", "cached_input", "output"})
 _MSGSPEC_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_FIELD_NAMED = re.compile(r"^Object (?:contains unknown|missing required) field `(?P<name>[^`]+)`$")
 
 
 class CatalogInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -124,9 +125,13 @@ def parse_catalog(data: bytes, *, source: str, overlay: bool = False) -> Provide
         m = _MSGSPEC_PATH.search(msg)
         where = m.group("path") if m else ""
         detail = msg[: m.start()] if m else msg
+        if f := _FIELD_NAMED.match(detail):  # name the unknown or missing field in the path
+            where = f"{where}.{f.group('name')}" if where else f.group("name")
         raise CatalogError(detail, path=source, where=where) from None
     except msgspec.DecodeError as exc:
         raise CatalogError(f"not valid TOML: {exc}", path=source) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"not UTF-8 text: {exc}", path=source) from None
     _validate(pf, source=source, overlay=overlay)
     return pf
 

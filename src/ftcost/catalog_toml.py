@@ -8,7 +8,6 @@ Defaults are left out as in the hand-written files; prices are inline tables, on
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -29,6 +28,30 @@ _RANK = {k: i for i, k in enumerate(_KEY_ORDER)}
 _SUBTABLES = ("limits", "latency", "regions", "lifecycle")
 
 
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters (DEL too) escaped."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -40,7 +63,7 @@ def _value(v: Any) -> str:
         text = repr(v)
         return text if any(c in text for c in ".en") else f"{text}.0"
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)  # a JSON string is a TOML basic string
+        return _string(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, list):

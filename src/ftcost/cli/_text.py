@@ -100,8 +100,8 @@ def wrapped(text: str, *, indent: str = "  ", hanging: str = "    ") -> list[str
 
 
 def catalog_footer(infos: Sequence[CatalogInfo]) -> list[str]:
-    """``Catalog azure-2026-11-22 (USD, prices as of 2024-05-13 to 2026-09-27): pricing/…``
-    per provider, naming every file read (the shipped file, then overlays)."""
+    """``Catalog azure-2026-11-22 (USD, prices as of 2025-08-25 to 2026-09-27): pricing/…``
+    per provider, then one ``overlay FILE`` line per price sheet laid over it."""
     out = []
     for info in infos:
         dates = (
@@ -109,8 +109,9 @@ def catalog_footer(infos: Sequence[CatalogInfo]) -> list[str]:
         )
         shipped = [f for f in info.files if f.startswith("pricing/")]
         overlays = [f for f in info.files if not f.startswith("pricing/")]
-        files = ", ".join(shipped + [f"overlay {f}" for f in overlays]) or "(no file)"
+        files = ", ".join(shipped) or "no shipped file"
         out += wrapped(
             f"Catalog {info.version} ({info.currency}, {dates}): {files}", indent="", hanging="  "
         )
+        out += [f"  overlay {f}" for f in overlays]
     return out

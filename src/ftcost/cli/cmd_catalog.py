@@ -212,6 +212,8 @@ def _report(result: AzureImport, output: Path | None, *, verbose: bool) -> list[
         f"import-azure: {result.items} items in {result.pages} page(s): {result.items_mapped} "
         f"mapped to {n_prices} prices for {len(pf.models)} models ({pf.currency}){where}",
     ]
+    if result.items_repeated:
+        lines.append(f"import-azure: {result.items_repeated} repeated items counted once")
     if result.unmapped:
         hint = "" if verbose else " (--verbose lists them)"
         lines.append(
