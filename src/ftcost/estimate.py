@@ -552,7 +552,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
             messages=None,
         ),
     )
-    cat_info = next(c for c in catalog.info() if c.provider == s.provider)
+    cat_info = _catalog_info(catalog, s.provider)
     return Resolved(
         values=values,
         prices=prices,
@@ -616,9 +616,8 @@ def _static_warnings(
                 f"no latency figures for {e.id} in the catalog: {role} latency is not estimated",
             )
             continue
-        statuses = {
-            getattr(e.latency, f.name).status for f in msgspec.structs.fields(e.latency)
-        } - {"verified"}
+        names = e.latency.__struct_fields__
+        statuses = {getattr(e.latency, name).status for name in names} - {"verified"}
         if statuses:
             ctx.warn(
                 "latency_" + ("uncertain" if "uncertain" in statuses else "derived"),
@@ -667,6 +666,22 @@ def _assumptions(
     if s.start_date is None:
         a.append("No start date: lifecycle dates are listed but not placed in the horizon.")
     a.append("Prices are list (retail) prices without discounts, reservations or batch rates.")
+
+
+# catalog.info() walks every price for its as-of dates; resolve needs it on every call, so it
+# is computed once per catalog object (identity-keyed: a Catalog is frozen, but not hashable).
+_INFO_CACHE: dict[int, tuple[Catalog, dict[str, CatalogInfo]]] = {}
+
+
+def _catalog_info(catalog: Catalog, provider: str) -> CatalogInfo:
+    """``catalog.info()``'s entry for ``provider``, computed once per catalog."""
+    hit = _INFO_CACHE.get(id(catalog))
+    if hit is None or hit[0] is not catalog:
+        if len(_INFO_CACHE) >= 8:
+            _INFO_CACHE.clear()
+        hit = (catalog, {c.provider: c for c in catalog.info()})
+        _INFO_CACHE[id(catalog)] = hit
+    return hit[1][provider]
 
 
 def estimate(

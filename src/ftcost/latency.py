@@ -17,11 +17,14 @@ adding percentiles, which overstates the tails).
 
 The same seed gives the same draws, so two setups sampled with one seed are paired (common
 random numbers): their difference reflects the token counts and parameters, not sampling noise.
-Pure: no clock, no files, no global random state.
+Pure: no clock, no files, no global random state. The draws of each (parameters, seed, samples)
+and the estimates of recent inputs are memoised (a web service asks the same again and again);
+a memoised answer is the one the computation gives.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import msgspec
@@ -107,11 +110,43 @@ def estimate_latency(
     """TTFT and E2E p10/p50/p90 of one setup from ``samples`` seeded joint draws."""
     if samples < 1:
         raise InvalidInputError("latency needs at least one sample", field="samples")
+    return _estimate(
+        params, float(prompt_tokens), float(cached_prompt_tokens), float(output_tokens), seed,
+        samples,
+    )  # fmt: skip
+
+
+# The two caches below only remember results of pure functions of their (hashable) arguments:
+# the same inputs give the same numbers whether they come from the cache or not.
+
+
+@functools.lru_cache(maxsize=64)
+def _draws(
+    params: LatencyParams, seed: int, samples: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The seeded draws of the three parameters (read-only: they are shared)."""
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((3, samples))
-    t0 = sample_parameter(params.t0_s, z[0])
-    prefill = sample_parameter(params.prefill_s_per_1k, z[1])
-    decode = sample_parameter(params.decode_tokens_per_s, z[2])
+    out = (
+        sample_parameter(params.t0_s, z[0]),
+        sample_parameter(params.prefill_s_per_1k, z[1]),
+        sample_parameter(params.decode_tokens_per_s, z[2]),
+    )
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _estimate(
+    params: LatencyParams,
+    prompt_tokens: float,
+    cached_prompt_tokens: float,
+    output_tokens: float,
+    seed: int,
+    samples: int,
+) -> LatencyEstimate:
+    t0, prefill, decode = _draws(params, seed, samples)
     uncached = max(prompt_tokens - min(cached_prompt_tokens, prompt_tokens), 0.0)
     ttft = t0 + prefill * (uncached / 1000.0)
     e2e = ttft + max(output_tokens - 1.0, 0.0) / decode
