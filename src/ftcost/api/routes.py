@@ -208,7 +208,7 @@ def _dated(scenario: Scenario, today: dt.date) -> Scenario:
     status_code=200,
     dto=StrictJSON[Scenario],
     return_dto=None,
-    guards=[json_body],
+    before_request=json_body,
     responses=problem_responses(*_BODY_PROBLEMS, 404, 422, 503),
 )
 async def estimate_cost(

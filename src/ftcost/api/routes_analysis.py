@@ -64,7 +64,7 @@ def dated(request: R, today: dt.date) -> R:
     status_code=200,
     dto=StrictJSON[SolveRequest],
     return_dto=None,
-    guards=[json_body],
+    before_request=json_body,
     responses=_PROBLEMS,
     sync_to_thread=True,
 )
@@ -89,7 +89,7 @@ def solve_break_even(
     status_code=200,
     dto=StrictJSON[SweepRequest],
     return_dto=None,
-    guards=[json_body],
+    before_request=json_body,
     responses=_PROBLEMS,
     sync_to_thread=True,
 )
@@ -113,7 +113,7 @@ def sweep_scenario(
     status_code=200,
     dto=StrictJSON[CompareRequest],
     return_dto=None,
-    guards=[json_body],
+    before_request=json_body,
     responses=_PROBLEMS,
     sync_to_thread=True,
 )
@@ -139,7 +139,7 @@ def compare_scenarios(
     status_code=200,
     dto=StrictJSON[SimulateRequest],
     return_dto=None,
-    guards=[json_body],
+    before_request=json_body,
     responses=_PROBLEMS,
     sync_to_thread=True,
 )
