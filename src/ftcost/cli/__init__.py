@@ -26,9 +26,13 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "cmd_serve",
 )
 
+# Commands whose module is the only one needed to run them: `ftcost models` (the README's first
+# command) then skips importing the other families (numpy and the estimate engine).
+_SOLO_COMMANDS: dict[str, str] = {"models": "cmd_models", "catalog": "cmd_catalog"}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command family registered."""
+
+def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The argument parser with ``modules`` registered (by default every command family)."""
     parser = argparse.ArgumentParser(
         prog="ftcost",
         description=(
@@ -42,15 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(f"ftcost.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (``python -m ftcost`` raises SystemExit with it)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    solo = _SOLO_COMMANDS.get(command or "")
+    parser = build_parser((solo,) if solo else _COMMAND_MODULES)
+    args = parser.parse_args(args_list)
     try:
         return int(args.func(args))
     except FtcostError as exc:
