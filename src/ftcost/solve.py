@@ -72,7 +72,8 @@ _NONLINEAR = frozenset({"retrain_every_months", "horizon_months"})
 _SCAN_POINTS = 257  # per spacing (linear and logarithmic)
 _K = 64  # trial points per refinement step
 _MAX_STEPS = 45
-_REL = 1e-9
+_REL = 1e-9  # |g| below this share of the bills it nets counts as a root
+_REL_MEETS = 1e-12  # a whole-number answer must meet the target to this share (float noise)
 
 
 class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -214,6 +215,7 @@ def _answer(p: _Problem, spec: InputSpec, root: float, increasing: bool, method:
     lo_i = max(spec.low, float(math.floor(root)))
     hi_i = min(spec.high, float(math.ceil(root)))
     g, tol = p.margin_tol(np.array([lo_i, hi_i]))
+    tol = tol * (_REL_MEETS / _REL)  # a whole value must meet the target up to float noise
     # Rounding noise at the boundary may leave neither within tol: take the target's side.
     ok = [x for x, gx, t in zip((lo_i, hi_i), g, tol, strict=True) if gx >= -t] or [
         hi_i if increasing else lo_i
