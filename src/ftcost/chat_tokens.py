@@ -215,7 +215,7 @@ def count_messages(
                 f"{field}[{i}].content is a {_kind(content)}, not a string or a list of parts",
                 f"{field}[{i}].content",
             )
-        if len(m) > 2:
+        if len(m) > 2 or "content" not in m or "role" not in m:  # keys beyond the two
             total += _extra_keys(m, n, sink, f"{field}[{i}]")
     return total
 

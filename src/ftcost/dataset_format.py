@@ -6,8 +6,8 @@ assistant and the object has other keys (for the graders) or the model trains on
 ``prompt``/``completion`` is prompt/completion. The most frequent wins.
 
 ``find_separator``: the separator the legacy guidance asks every prompt to end with — the
-longest known one (``\\n\\n###\\n\\n``, ``###``, `` ->``, …) that ends the prompts' common
-suffix, or that suffix itself when it holds no letters or digits.
+known one (``\\n\\n###\\n\\n``, ``###``, `` ->``, …) at least half the sampled prompts end
+with, else their common suffix when it holds no letters or digits.
 """
 
 from __future__ import annotations
@@ -63,21 +63,25 @@ def detect_format(
 
 
 def find_separator(prompts: list[str]) -> str | None:
-    """The separator prompts end with: a known one ending their common suffix, else the
-    common suffix itself when it is only punctuation and whitespace."""
+    """The separator most prompts end with: the first known one that at least half of them end
+    with, else their common suffix when it holds no letters or digits."""
     if not prompts:
         return None
+    counts: dict[str, int] = {}
+    for p in prompts:
+        sep = next((s for s in _KNOWN_SEPARATORS if p.endswith(s)), None)
+        if sep is not None:
+            counts[sep] = counts.get(sep, 0) + 1
+    if counts:
+        best = max(_KNOWN_SEPARATORS, key=lambda s: counts.get(s, 0))
+        if 2 * counts[best] >= len(prompts):
+            return best
     suffix = prompts[0]
     for p in prompts[1:]:
         i = 0
         while i < min(len(suffix), len(p)) and suffix[-1 - i] == p[-1 - i]:
             i += 1
         suffix = suffix[len(suffix) - i :]
-        if not suffix:
-            return None
-    for sep in _KNOWN_SEPARATORS:
-        if suffix.endswith(sep):
-            return sep
     if suffix and not any(c.isalnum() for c in suffix):
         return suffix
     return None

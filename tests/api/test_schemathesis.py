@@ -25,6 +25,9 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
         }
     }
 )
+# POST /v1/datasets/analyze takes JSONL text: send the generated strings as they are.
+schemathesis.serializer.alias("application/jsonl", "text/plain")
+schemathesis.serializer.alias("application/x-ndjson", "text/plain")
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 

@@ -11,6 +11,7 @@ is unsafe. An upload arrives at network speed, which the in-process analysis kee
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -78,6 +79,7 @@ def count_tokens(
     )
 
 
+@dataclass
 class _JsonlBody(Operation):
     """The operation with its JSONL request body documented (the handler streams it)."""
 
