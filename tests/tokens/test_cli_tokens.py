@@ -128,7 +128,8 @@ def test_analyze_summary(
     assert f"training tokens  {3 * total:,}" in out
     for tier in ("standard", "global", "developer"):
         assert f"  {tier}" in out
-    assert "error   invalid_json ×1: lines 61" in out
+    assert "error   invalid_json ×1: line 61\n" in out
+    assert "issues: 1 error, 1 warning (the file would be rejected)" in out
     assert "assumptions" in out
     assert "catalog azure-" in out
 

@@ -15,6 +15,10 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def _usd(value: float, currency: str) -> str:
     symbol = "$" if currency == "USD" else f"{currency} "
     return f"{symbol}{value:,.2f}" if value >= 0.01 or value == 0 else f"{symbol}{value:.4f}"
@@ -105,13 +109,14 @@ def _issues(r: Any) -> list[str]:
     errors = sum(n for (s, _), n in totals.items() if s == "error")
     warnings = sum(n for (s, _), n in totals.items() if s == "warning")
     verdict = "the file would be rejected" if not r.ok else "no errors"
-    out = [f"issues: {errors} errors, {warnings} warnings ({verdict})"]
+    out = [f"issues: {_plural(errors, 'error')}, {_plural(warnings, 'warning')} ({verdict})"]
     for (severity, code), items in sorted(
         by_code.items(), key=lambda kv: (_SEVERITY_ORDER.get(kv[0][0], 3), kv[0][1])
     ):
         total = totals[(severity, code)]
         lines = [str(i.line) for i in items if i.line is not None][:_FIRST_LINES]
-        where = f" lines {', '.join(lines)}" if lines else ""
+        label = "line" if len(lines) == 1 else "lines"
+        where = f" {label} {', '.join(lines)}" if lines else ""
         more = ", …" if total > len(lines) and lines else ""
         out.append(f"  {severity:<7} {code} ×{_n(total)}:{where}{more}")
         out.extend(
