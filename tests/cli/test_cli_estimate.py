@@ -216,6 +216,18 @@ def test_ascii_output_when_stdout_is_not_utf8(monkeypatch: pytest.MonkeyPatch) -
     assert "Cumulative cost by month (o base, # fine-tuned, @ both)" in text
 
 
+def test_json_on_an_ascii_terminal_is_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--json on a non-UTF-8 stdout still writes the Projection, as UTF-8 JSON."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["estimate", *EXAMPLE, "--json"]) == 0
+    out.flush()
+    p = json.loads(raw.getvalue().decode("utf-8"))
+    assert p["monthly"]["net_savings_usd"] == pytest.approx(1159.0)
+    assert any("…" in a for a in p["assumptions"])  # non-ASCII text survives
+
+
 def test_no_chart(capsys: pytest.CaptureFixture[str]) -> None:
     """--no-chart leaves the chart out and keeps the tables."""
     code, out, _ = run(capsys, "estimate", *EXAMPLE, "--no-chart")

@@ -54,5 +54,16 @@ _encoder = msgspec.json.Encoder(order="deterministic")
 
 
 def print_json(obj: Any) -> None:
-    """Write ``obj`` (Structs, dicts, lists) as indented JSON on stdout."""
-    sys.stdout.write(msgspec.json.format(_encoder.encode(obj), indent=2).decode() + "\n")
+    """Write ``obj`` (Structs, dicts, lists) as indented JSON on stdout.
+
+    JSON is UTF-8: on a stdout with another encoding the bytes go to its binary buffer.
+    """
+    text = msgspec.json.format(_encoder.encode(obj), indent=2).decode() + "\n"
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if encoding != "utf8" and buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+        return
+    sys.stdout.write(text)
