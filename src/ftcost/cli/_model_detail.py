@@ -116,6 +116,9 @@ def _prices(entry_prices: Sequence[Price], sym: str, notes: _Notes) -> list[str]
             for p in group
         ]
         header = ["kind", "tier", "region", "price", "status", "source", "as of", "effective"]
+        if not any(r[7] for r in rows):  # no effective dates in this group (e.g. OpenAI)
+            header = header[:7]
+            rows = [r[:7] + r[8:] for r in rows]
         out.append(title)
         out += grid(_noted(rows), [_noted_header(header, rows)], right={3}, indent="  ")
         out.append("")
