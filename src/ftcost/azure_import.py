@@ -305,6 +305,8 @@ def classify_meter(meter_name: str, unit_of_measure: str) -> MeterUse | str:
 
 
 def _decode_page(data: bytes, name: str) -> RetailPage:
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (PowerShell adds one)
+        data = data[3:]
     try:
         return msgspec.json.decode(data, type=RetailPage)
     except msgspec.ValidationError as exc:

@@ -118,6 +118,8 @@ def parse_catalog(data: bytes, *, source: str, overlay: bool = False) -> Provide
     With ``overlay=True`` a model may leave out ``encoding`` (it is taken from the model it
     overrides); the merged catalog is validated again.
     """
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (Windows editors add one)
+        data = data[3:]
     try:
         pf = msgspec.toml.decode(data, type=ProviderFile)
     except msgspec.ValidationError as exc:

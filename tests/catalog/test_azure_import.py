@@ -273,6 +273,13 @@ def test_bad_pages_name_the_page_and_item(page: bytes, message: str) -> None:
     assert str(info.value).startswith(message)
 
 
+def test_byte_order_mark_is_accepted() -> None:
+    """A page saved with a UTF-8 byte-order mark imports like one without."""
+    name, data = PAGES[-1]
+    with_bom = import_azure([(name, b"\xef\xbb\xbf" + data)], as_of=AS_OF)
+    assert with_bom == import_azure([(name, data)], as_of=AS_OF)
+
+
 def test_no_pages_is_an_error() -> None:
     """An import needs at least one page."""
     with pytest.raises(InvalidInputError):

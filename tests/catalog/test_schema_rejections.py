@@ -157,6 +157,14 @@ def test_good_sheet_loads(tmp_path: Path) -> None:
     assert [p.value for p in entry.prices] == [4.0, 0.3]
 
 
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """A sheet saved with a UTF-8 byte-order mark loads like one without."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    catalog = load_catalog(overlays=[path])
+    assert any(m.id == "acme-model" for m in catalog.provider("azure").models)
+
+
 def test_new_model_without_encoding_is_rejected_after_merging(tmp_path: Path) -> None:
     """An overlay may leave out encoding only for a model it overrides, not for a new one."""
     path = tmp_path / "sheet.toml"
