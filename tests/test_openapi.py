@@ -19,10 +19,14 @@ DESIGN_OPERATIONS = {
     ("get", "/v1/models"): "ListModels",
     ("get", "/v1/models/{model_id}"): "GetModel",
     ("post", "/v1/estimate"): "EstimateCost",
+    ("post", "/v1/tokens/count"): "CountTokens",
+    ("post", "/v1/datasets/analyze"): "AnalyzeDataset",
     ("post", "/v1/solve"): "SolveBreakEven",
     ("post", "/v1/sweep"): "SweepScenario",
     ("post", "/v1/compare"): "CompareScenarios",
     ("post", "/v1/simulate"): "SimulateScenario",
+    ("get", "/widget/ftcost-widget.js"): "GetWidgetScript",
+    ("get", "/widget"): "GetWidgetPage",
 }
 
 

@@ -39,10 +39,14 @@ def test_schema_covers_every_operation() -> None:
         "ListModels",
         "GetModel",
         "EstimateCost",
+        "CountTokens",
+        "AnalyzeDataset",
         "SolveBreakEven",
         "SweepScenario",
         "CompareScenarios",
         "SimulateScenario",
+        "GetWidgetScript",
+        "GetWidgetPage",
     } <= ids
 
 
