@@ -14,7 +14,9 @@ then, ``--repeat`` times in turn:
 * raw tiktoken: ``encode_ordinary`` over the message contents only, already decoded and held in
   memory (the tokenizer's own cost on one core, no JSON, no checks).
 
-Prints medians and the ratios against ftcost, and checks that both counts agree.
+Prints medians, the speed-up of ftcost over each (ratio of medians, and the median of the
+ratios of runs made side by side), CPU seconds, and checks that both counts agree. The machine
+is shared: the load average at the end says how busy it was.
 Run: ``.venv/bin/python benchmarks/bench_analyze.py`` (``--quick`` for a small smoke run).
 """
 
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -138,8 +141,9 @@ class MemorySampler:
             self._stop.wait(0.02)
 
 
-def run_ftcost(path: Path, workers: int | None) -> tuple[float, int, int, int]:
-    """(seconds, tokens, peak RSS KiB of the largest process, peak tree PSS KiB)."""
+def run_ftcost(path: Path, workers: int | None) -> tuple[float, float, int, int, int]:
+    """(seconds, CPU seconds of the process tree, tokens, peak RSS KiB of the largest process,
+    peak tree PSS KiB)."""
     cmd = [sys.executable, "-m", "ftcost", "analyze", str(path), "--model", MODEL, "--json"]
     if workers is not None:
         cmd += ["--workers", str(workers)]
@@ -147,7 +151,7 @@ def run_ftcost(path: Path, workers: int | None) -> tuple[float, int, int, int]:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
         with MemorySampler(proc.pid) as mem:
-            _, status, _ = os.wait4(proc.pid, 0)
+            _, status, usage = os.wait4(proc.pid, 0)
             elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
@@ -155,11 +159,17 @@ def run_ftcost(path: Path, workers: int | None) -> tuple[float, int, int, int]:
             raise SystemExit(f"ftcost analyze failed ({proc.returncode}): {err.read().decode()}")
         out.seek(0)
         report = json.loads(out.read())
-    return elapsed, int(report["tokens"]["total"]), mem.peak_rss_kib, mem.peak_pss_kib
+    cpu = usage.ru_utime + usage.ru_stime  # includes its reaped worker processes
+    return elapsed, cpu, int(report["tokens"]["total"]), mem.peak_rss_kib, mem.peak_pss_kib
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def cookbook_loop(path: Path, enc: Any) -> tuple[float, int]:
-    """The OpenAI cookbook counting loop over the file."""
+    """The OpenAI cookbook counting loop over the file: (seconds, tokens)."""
     start = time.perf_counter()
     total = 0
     with path.open(encoding="utf-8-sig") as fh:
@@ -207,48 +217,53 @@ def main(argv: list[str] | None = None) -> int:
             for line in path.open(encoding="utf-8")
             for m in json.loads(line)["messages"]
         ]
-        ft: list[float] = []
-        cb: list[float] = []
-        raw: list[float] = []
+        runs: dict[str, list[float]] = {k: [] for k in ("ft", "cb", "raw")}
+        cpus: dict[str, list[float]] = {k: [] for k in ("ft", "cb", "raw")}
         rss: list[int] = []
         pss: list[int] = []
         for _ in range(args.repeat):
-            seconds, ft_tokens, peak_rss, peak_pss = run_ftcost(path, args.workers)
-            ft.append(seconds)
+            seconds, cpu, ft_tokens, peak_rss, peak_pss = run_ftcost(path, args.workers)
+            runs["ft"].append(seconds)
+            cpus["ft"].append(cpu)
             rss.append(peak_rss)
             pss.append(peak_pss)
+            before = _cpu()
             seconds, cb_tokens = cookbook_loop(path, enc)
-            cb.append(seconds)
+            runs["cb"].append(seconds)
+            cpus["cb"].append(_cpu() - before)
+            before = _cpu()
             seconds, _ = raw_tiktoken(texts, enc)
-            raw.append(seconds)
+            runs["raw"].append(seconds)
+            cpus["raw"].append(_cpu() - before)
         if ft_tokens != cb_tokens:
             raise SystemExit(f"token counts differ: ftcost {ft_tokens}, cookbook {cb_tokens}")
-    med_ft, med_cb, med_raw = (statistics.median(x) for x in (ft, cb, raw))
+    med = {k: statistics.median(v) for k, v in runs.items()}
     print(
         f"chat JSONL {size_mb:.1f} MB, {examples:,} examples, {ft_tokens:,} tokens; "
-        f"{args.repeat} runs each, medians; {os.cpu_count()} cores"
+        f"{args.repeat} runs of each, interleaved; medians; {os.cpu_count()} cores"
     )
-    print(f"{'':<34}{'seconds':>9}{'MB/s':>8}{'ftcost speed-up':>17}")
+    print(f"{'':<33}{'wall s':>8}{'MB/s':>7}{'CPU s':>8}{'ftcost speed-up':>17}{'paired':>8}")
     rows = [
-        ("ftcost analyze (whole process)", med_ft),
-        ("cookbook loop (json + encode)", med_cb),
-        ("raw tiktoken (encode_ordinary)", med_raw),
+        ("ftcost analyze (whole process)", "ft"),
+        ("cookbook loop (json + encode)", "cb"),
+        ("raw tiktoken (encode_ordinary)", "raw"),
     ]
-    for name, seconds in rows:
-        print(f"{name:<34}{seconds:>9.2f}{size_mb / seconds:>8.1f}{seconds / med_ft:>16.2f}x")
+    for name, key in rows:
+        paired = statistics.median(b / a for a, b in zip(runs["ft"], runs[key], strict=True))
+        print(
+            f"{name:<33}{med[key]:>8.2f}{size_mb / med[key]:>7.1f}"
+            f"{statistics.median(cpus[key]):>8.2f}{med[key] / med['ft']:>16.2f}x{paired:>7.2f}x"
+        )
     print(
         f"ftcost peak RSS (largest process): {statistics.median(rss) / 1024:.0f} MiB "
         f"(max {max(rss) / 1024:.0f}); peak PSS of its process tree: "
-        f"{statistics.median(pss) / 1024:.0f} MiB"
+        f"{statistics.median(pss) / 1024:.0f} MiB (max {max(pss) / 1024:.0f})"
     )
     print(
-        "runs (s): ftcost "
-        + ", ".join(f"{x:.2f}" for x in ft)
-        + "; cookbook "
-        + ", ".join(f"{x:.2f}" for x in cb)
-        + "; raw "
-        + ", ".join(f"{x:.2f}" for x in raw)
+        "wall runs (s): "
+        + "; ".join(f"{k} " + ", ".join(f"{x:.2f}" for x in v) for k, v in runs.items())
     )
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
