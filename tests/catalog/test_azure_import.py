@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost.azure_import import MeterUse, classify_meter, import_azure, normalise_meter
+from ftcost.azure_import import import_azure
+from ftcost.azure_meters import MeterUse, classify_meter, normalise_meter
 from ftcost.catalog import find_price, load_catalog, parse_catalog
 from ftcost.catalog_toml import dump_provider_file
 from ftcost.errors import InvalidInputError
