@@ -42,7 +42,7 @@ import enum
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import msgspec
 import numpy as np
@@ -139,6 +139,10 @@ class Outcome:
     horizon_net_savings_usd: Array  # cumulative base − fine-tuned at the end of the horizon
     crossover_month: Array  # NaN when the curves do not cross within the horizon
     never_reason: NDArray[np.int8]
+    # Per training stage, on a last axis of length len(prices.training): as ``stage_cost``.
+    stage_usd: Array  # USD of all runs of the stage, caps applied
+    stage_capped: NDArray[np.bool_]
+    stage_tokens: Array
 
 
 def stage_prefix(index: int) -> str:
@@ -227,8 +231,8 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         training = np.float64(0.0) * volume
         tokens = np.float64(0.0) * volume
         capped: NDArray[np.bool_] = np.zeros(np.shape(volume), dtype=np.bool_)
-        for i, sp in enumerate(prices.training):
-            stage_usd, stage_capped, stage_tokens = stage_cost(values, i, sp)
+        per_stage = tuple(stage_cost(values, i, sp) for i, sp in enumerate(prices.training))
+        for stage_usd, stage_capped, stage_tokens in per_stage:
             training = training + stage_usd
             tokens = tokens + stage_tokens
             capped = capped | stage_capped
@@ -290,12 +294,17 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
     )
 
     def out(a: Array) -> Array:
-        return np.broadcast_to(np.asarray(a, dtype=np.float64), shape).copy()
+        arr = np.asarray(a, dtype=np.float64)
+        if arr.shape == shape:  # the common case (and every scalar estimate): no broadcast
+            return arr.copy()
+        return np.broadcast_to(arr, shape).copy()
 
     return Outcome(
         training_usd=out(training),
         training_tokens=out(tokens),
-        training_capped=np.broadcast_to(capped, shape).copy(),
+        training_capped=capped.copy()
+        if capped.shape == shape
+        else np.broadcast_to(capped, shape).copy(),
         hosting_monthly_usd=out(hosting),
         base_request_usd=out(c_base),
         fine_tuned_request_usd=out(c_ft),
@@ -312,8 +321,20 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         horizon_fine_tuned_usd=out(horizon_ft),
         horizon_net_savings_usd=out(net * horizon - training * trainings),
         crossover_month=out(crossover),
-        never_reason=np.broadcast_to(reason, shape).astype(np.int8),
+        never_reason=(reason if reason.shape == shape else np.broadcast_to(reason, shape)).astype(
+            np.int8
+        ),
+        stage_usd=_stack([out(usd) for usd, _, _ in per_stage], shape),
+        stage_capped=_stack([np.broadcast_to(c, shape) for _, c, _ in per_stage], shape, np.bool_),
+        stage_tokens=_stack([out(tok) for _, _, tok in per_stage], shape),
     )
+
+
+def _stack(arrays: list[Any], shape: tuple[int, ...], dtype: Any = np.float64) -> Any:
+    """Per-stage arrays of ``shape`` stacked on a new last axis (empty when no stage)."""
+    if not arrays:
+        return np.zeros((*shape, 0), dtype=dtype)
+    return np.stack(arrays, axis=-1).astype(dtype, copy=False)
 
 
 def cumulative_series(

@@ -303,7 +303,7 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
     stages = []
     for i, (info, sp) in enumerate(zip(r.stages, p.training, strict=True)):
         pre = costs.stage_prefix(i)
-        usd, capped, tokens = costs.stage_cost(v, i, sp)
+        usd, capped, tokens = o.stage_usd[..., i], o.stage_capped[..., i], o.stage_tokens[..., i]
         grader_usd = (
             (
                 v[f"{pre}.grader.input_tokens"] * sp.grader_input_usd_per_mtok
@@ -505,7 +505,7 @@ def value_warnings(
                     f"{st.min_examples:g}",
                 )
             )
-        _, capped, _ = costs.stage_cost(v, i, resolved.prices.training[i])
+        capped = outcome.stage_capped[..., i]
         if bool(capped):
             cap = resolved.prices.training[i].job_cap_usd
             out.append(
