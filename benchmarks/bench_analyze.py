@@ -79,23 +79,28 @@ def generate(path: Path, size_bytes: int, seed: int = 7) -> int:
     return examples
 
 
-def _tree(root: int) -> list[int]:
-    """``root`` and its descendants, from ``/proc``."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+def _children(pid: int) -> list[int]:
+    """Child processes of ``pid`` (``/proc/PID/task/*/children``)."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tasks:
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            out += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
+    return out
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants."""
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
-        todo.extend(children.get(pid, []))
+        todo.extend(_children(pid))
     return out
 
 
@@ -110,9 +115,10 @@ def _field_kib(path: str, name: str) -> int:
 
 
 class MemorySampler:
-    """Samples a process tree every 20 ms: the largest per-process high-water RSS (VmHWM of
-    the process after exec, so the parent's pre-exec pages do not count) and the largest
-    total PSS of the tree (shared pages split between the processes sharing them)."""
+    """Samples a process tree every 100 ms (sparingly: the sampler shares the cores with what
+    it measures): the largest per-process high-water RSS (VmHWM of the process after exec, so
+    the parent's pre-exec pages do not count) and the largest total PSS of the tree (shared
+    pages split between the processes sharing them)."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -138,7 +144,7 @@ class MemorySampler:
                 )
                 pss += _field_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
             self.peak_pss_kib = max(self.peak_pss_kib, pss)
-            self._stop.wait(0.02)
+            self._stop.wait(0.1)
 
 
 def run_ftcost(path: Path, workers: int | None) -> tuple[float, float, int, int, int]:
