@@ -179,17 +179,18 @@ def duplicate_issues(hashes: Sequence[bytes], lines: Sequence[bytes]) -> tuple[l
     # The first line of each run of equal hashes is the original.
     starts = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]])
     first_of = starts[np.searchsorted(starts, dup, side="right") - 1]
-    pairs = sorted(zip(ls[dup].tolist(), ls[first_of].tolist(), strict=True))
+    dup_lines, first_lines = ls[dup], ls[first_of]
+    keep = np.argsort(dup_lines, kind="stable")[:ISSUE_CAP]  # the earliest duplicates only
     issues = [
         Issue(
-            line=int(line),
+            line=int(dup_lines[k]),
             severity="warning",
             code="duplicate",
-            message=f"duplicate of line {int(first)}",
+            message=f"duplicate of line {int(first_lines[k])}",
         )
-        for line, first in pairs[:ISSUE_CAP]
+        for k in keep
     ]
-    return issues, len(pairs)
+    return issues, int(dup.size)
 
 
 def tier_costs(entry: ModelEntry, method: Method, training_tokens: int) -> list[TierCost]:

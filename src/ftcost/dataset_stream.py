@@ -4,8 +4,9 @@
 filled (about ``batch_bytes``), the batches in flight and the running aggregates. The
 aggregates are constant in size except two things that grow with the number of examples, not
 with the bytes: the size histogram (one entry per distinct example size) and the duplicate
-check (16 bytes per example). A line longer than ``max_line_bytes`` is skipped as it streams
-by, never buffered, and reported with its line number.
+check (16 bytes per example, and a few times that while it is sorted at the end: a 500 MB file of
+310,000 examples peaks about 15 MB above a 20 MB one). A line longer than ``max_line_bytes``
+is skipped as it streams by, never buffered, and reported with its line number.
 
 The first batch is checked in the calling process (small files never start workers); it also
 decides the format (``decide``). Later batches go to a ``WorkerPool`` when ``workers > 1``.
