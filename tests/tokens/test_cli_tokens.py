@@ -115,13 +115,17 @@ def test_analyze_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], o200k: tiktoken.Encoding
 ) -> None:
     """The readable summary shows examples, tokens, epochs, training tokens, cost per tier,
-    issues by code with their first line numbers, and assumptions; stderr stays quiet."""
+    issues by code with their first line numbers, and assumptions; a file that would be
+    rejected exits 1 with one line on stderr naming the error and its line."""
     path, examples = _dataset(tmp_path)
     total = sum(num_tokens_from_messages(o200k, e["messages"]) for e in examples)
-    assert main(["analyze", str(path), "--model", "gpt-4.1-mini", "--workers", "1"]) == 0
+    assert main(["analyze", str(path), "--model", "gpt-4.1-mini", "--workers", "1"]) == 1
     captured = capsys.readouterr()
     out = captured.out
-    assert captured.err == ""
+    assert (
+        captured.err
+        == f"ftcost: error: {path} would be rejected: 1 error (invalid_json at line 61)\n"
+    )
     assert "examples         60" in out
     assert f"tokens           {total:,}" in out
     assert "epochs           3  (auto" in out
@@ -142,8 +146,9 @@ def test_analyze_json_with_validation_and_epochs(
     valid = tmp_path / "valid.jsonl"
     valid.write_bytes(jsonl([chat_example(random.Random(5)) for _ in range(7)]))
     argv = ["analyze", str(path), "-m", "gpt-4.1-mini", "--epochs", "4", "--json"]
-    assert main([*argv, "--validation", str(valid), "--provider", "openai"]) == 0
+    assert main([*argv, "--validation", str(valid), "--provider", "openai"]) == 1
     doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is False
     assert doc["epochs"] == {"value": 4, "auto": False, "rule": "given"}
     assert doc["training_tokens"] == 4 * doc["tokens"]["billed_per_epoch"]
     assert doc["validation"]["examples"] == 7
@@ -198,30 +203,42 @@ def test_progress_bar_only_on_a_terminal(
     term = _Terminal()
     monkeypatch.setattr(sys, "stderr", term)
     monkeypatch.setattr(cmd_tokens.time, "monotonic", iter(range(10_000)).__next__)
-    assert main(["analyze", str(path), "-m", "gpt-4.1-mini", "--workers", "1"]) == 0
-    drawn = term.getvalue()
+    assert main(["analyze", str(path), "-m", "gpt-4.1-mini", "--workers", "1"]) == 1
+    drawn = term.getvalue().split("ftcost: error:")[0]
     assert "analyzing train.jsonl [" in drawn
     assert "100%" in drawn
     assert drawn.endswith("\r")
     term.seek(0)
     term.truncate()
-    assert main(["analyze", str(path), "-m", "gpt-4.1-mini", "--json", "--workers", "1"]) == 0
-    assert term.getvalue() == ""
+    assert main(["analyze", str(path), "-m", "gpt-4.1-mini", "--json", "--workers", "1"]) == 1
+    assert term.getvalue().startswith("ftcost: error: ")  # the verdict only, no bar
+    assert term.getvalue().count("\n") == 1
     capsys.readouterr()
 
 
 def test_fresh_process(tmp_path: Path) -> None:
     """``python -m ftcost analyze`` and ``count`` work in a new interpreter (workers included)."""
-    path, _ = _dataset(tmp_path, n=40)
+    path, examples = _dataset(tmp_path, n=40)
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(jsonl(examples))
     run = subprocess.run(
-        [sys.executable, "-m", "ftcost", "analyze", str(path), "-m", "gpt-4.1-mini", "--json"],
+        [sys.executable, "-m", "ftcost", "analyze", str(clean), "-m", "gpt-4.1-mini", "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
     doc = json.loads(run.stdout)
     assert doc["examples"] == 40
+    assert doc["ok"] is True
     assert run.stderr == ""
+    rejected = subprocess.run(
+        [sys.executable, "-m", "ftcost", "analyze", str(path), "-m", "gpt-4.1-mini", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert rejected.returncode == 1
+    assert json.loads(rejected.stdout)["examples"] == 40
+    assert rejected.stderr.endswith("1 error (invalid_json at line 41)\n")
     count = subprocess.run(
         [sys.executable, "-m", "ftcost", "count", "-m", "gpt-4o", "hello world"],
         capture_output=True,

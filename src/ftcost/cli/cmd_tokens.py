@@ -60,7 +60,9 @@ def register(sub: Any) -> None:
             "Stream a fine-tuning JSONL file (chat, prompt/completion, DPO or RFT): count every "
             "example with the model's encoding, cap each at the training-example limit, pick "
             "epochs, price the training tokens on each tier and report every problem with its "
-            "line number. Memory stays small whatever the file size."
+            "line number. Memory stays small whatever the file size. Exit status: 0 when the "
+            "file is acceptable (warnings allowed), 1 when it would be rejected (the report is "
+            "still printed, and one line on stderr names the first errors)."
         ),
     )
     analyze.add_argument("file", type=Path, metavar="FILE", help="training JSONL ('-': stdin)")
@@ -325,8 +327,25 @@ def _analyze(args: argparse.Namespace) -> int:
             bar.clear()
     if args.json:
         print_json(report)
-        return 0
-    from ftcost.cli._dataset_text import render_report
+    else:
+        from ftcost.cli._dataset_text import render_report
 
-    sys.stdout.write(render_report(report, str(args.file)))
-    return 0
+        sys.stdout.write(render_report(report, str(args.file)))
+    if report.ok:
+        return 0
+    sys.stdout.flush()
+    print(f"ftcost: error: {_rejection(report, str(args.file))}", file=sys.stderr)
+    return 1
+
+
+def _rejection(report: Any, name: str) -> str:
+    """One line: how many errors, and the first few by code with their line."""
+    errors = [i for i in report.issues if i.severity == "error"]
+    total = sum(n for code, n in report.issue_counts.items() if any(e.code == code for e in errors))
+    firsts: dict[str, str] = {}
+    for e in errors:
+        firsts.setdefault(e.code, f"{e.code} at line {e.line}" if e.line else e.code)
+    shown = list(firsts.values())
+    more = ", …" if len(shown) > 3 else ""
+    plural = "s" if total != 1 else ""
+    return f"{name} would be rejected: {total} error{plural} ({', '.join(shown[:3])}{more})"
