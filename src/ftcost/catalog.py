@@ -17,7 +17,12 @@ from typing import Any
 
 import msgspec
 
-from ftcost.errors import CatalogError, PriceUnavailableError, UnknownModelError
+from ftcost.errors import (
+    CatalogError,
+    InvalidInputError,
+    PriceUnavailableError,
+    UnknownModelError,
+)
 from ftcost.models import (
     KIND_UNITS,
     Method,
@@ -33,11 +38,13 @@ __all__ = [
     "Catalog",
     "CatalogInfo",
     "ResolvedModel",
+    "check_region",
     "default_pricing_dir",
     "find_price",
     "known_regions",
     "load_catalog",
     "merge_overlay",
+    "model_regions",
     "parse_catalog",
     "resolve_model",
 ]
@@ -376,17 +383,34 @@ _REGION_LISTS: dict[tuple[str, str], str] = {
 }
 
 
+def model_regions(entry: ModelEntry) -> list[str]:
+    """Every region one model names, in its prices or its region lists, sorted."""
+    out = {p.region for p in entry.prices if p.region}
+    if entry.regions is not None:
+        for f in msgspec.structs.fields(entry.regions):
+            value = getattr(entry.regions, f.name)
+            if isinstance(value, list):
+                out.update(value)
+    return sorted(out)
+
+
 def known_regions(catalog: Catalog) -> set[str]:
     """Every region the catalog mentions, in prices or region lists."""
-    out: set[str] = set()
-    for _, entry in catalog.models():
-        out.update(p.region for p in entry.prices if p.region)
-        if entry.regions is not None:
-            for f in msgspec.structs.fields(entry.regions):
-                value = getattr(entry.regions, f.name)
-                if isinstance(value, list):
-                    out.update(value)
-    return out
+    return {r for _, entry in catalog.models() for r in model_regions(entry)}
+
+
+def check_region(catalog: Catalog, region: str, *, field: str = "region") -> str:
+    """``region`` as the catalog spells it (``Sweden Central`` -> ``swedencentral``).
+
+    An unknown region is an ``InvalidInputError`` on ``field`` naming the closest known ones.
+    """
+    key = region.replace(" ", "").replace("-", "").lower()
+    known = known_regions(catalog)
+    if key not in known:
+        close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.6)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise InvalidInputError(f"unknown region {region!r}{hint}", field=field)
+    return key
 
 
 def find_price(

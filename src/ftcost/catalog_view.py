@@ -8,12 +8,18 @@ renders them. A headline cell is ``None`` when the model does not offer that tie
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Literal
 
 import msgspec
 
-from ftcost.catalog import Catalog, CatalogInfo, find_price, known_regions, resolve_model
+from ftcost.catalog import (
+    Catalog,
+    CatalogInfo,
+    check_region,
+    find_price,
+    model_regions,
+    resolve_model,
+)
 from ftcost.errors import InvalidInputError, PriceUnavailableError
 from ftcost.models import (
     KIND_UNITS,
@@ -39,7 +45,6 @@ __all__ = [
     "filter_models",
     "headline",
     "model_record",
-    "model_regions",
     "other_providers",
     "price_order",
     "provider_summaries",
@@ -128,17 +133,6 @@ def _spelled(obj: Any) -> Any:
     return obj
 
 
-def model_regions(entry: ModelEntry) -> list[str]:
-    """Every region a model names, in its prices or its region lists (as ``GET /v1/models``)."""
-    out = {p.region for p in entry.prices if p.region}
-    if entry.regions is not None:
-        for f in msgspec.structs.fields(entry.regions):
-            value = getattr(entry.regions, f.name)
-            if isinstance(value, list):
-                out.update(value)
-    return sorted(out)
-
-
 def filter_models(
     catalog: Catalog,
     *,
@@ -153,13 +147,7 @@ def filter_models(
     if provider is not None and provider not in catalog.providers:
         known = ", ".join(sorted(catalog.providers))
         raise InvalidInputError(f"unknown provider {provider!r}; known: {known}", field="provider")
-    wanted = region.lower() if region else None
-    if wanted is not None:
-        regions = known_regions(catalog)
-        if wanted not in regions:
-            close = difflib.get_close_matches(wanted, sorted(regions), n=3, cutoff=0.6)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise InvalidInputError(f"unknown region {region!r}{hint}", field="region")
+    wanted = check_region(catalog, region) if region else None
     return [
         (name, entry)
         for name, entry in catalog.models(provider)

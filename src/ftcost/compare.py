@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from ftcost.catalog import Catalog, known_regions, resolve_model
+from ftcost.catalog import Catalog, check_region, resolve_model
 from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
 from ftcost.estimate import estimate
 from ftcost.models import Tier
@@ -166,7 +166,6 @@ def _regions(request: CompareRequest, catalog: Catalog) -> list[str | None] | No
     regions = request.variants.regions
     if regions is None:
         return None
-    known = known_regions(catalog)
     out: list[str | None] = []
     for i, region in enumerate(regions):
         if region is None:
@@ -175,10 +174,10 @@ def _regions(request: CompareRequest, catalog: Catalog) -> list[str | None] | No
         where = f"variants.regions[{i}]"
         if request.scenario.provider == "openai":
             raise InvalidInputError(f"{where}: the OpenAI platform has no regions", field=where)
-        key = region.replace(" ", "").replace("-", "").lower()
-        if key not in known:
-            raise InvalidInputError(f"{where}: unknown region {region!r}", field=where)
-        out.append(key)
+        try:
+            out.append(check_region(catalog, region, field=where))
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{where}: {exc.detail}", field=where) from None
     _check_unique(out, "variants.regions")
     return out
 

@@ -25,7 +25,6 @@ null, deprecation and shutdown dates are listed but not placed inside the horizo
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from typing import cast
 
@@ -36,8 +35,8 @@ from ftcost.catalog import (
     Catalog,
     CatalogInfo,
     ResolvedModel,
+    check_region,
     find_price,
-    known_regions,
     resolve_model,
 )
 from ftcost.errors import InvalidInputError, PriceUnavailableError
@@ -164,17 +163,11 @@ def _model(
 def _region(scenario: Scenario, catalog: Catalog) -> str | None:
     if scenario.region is None:
         return None
-    region = scenario.region.replace(" ", "").replace("-", "").lower()
     if scenario.provider == "openai":
         raise InvalidInputError(
             "the OpenAI platform has no regions: leave region null", field="region"
         )
-    known = known_regions(catalog)
-    if region not in known:
-        close = difflib.get_close_matches(region, sorted(known), n=3, cutoff=0.6)
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        raise InvalidInputError(f"unknown region {scenario.region!r}{hint}", field="region")
-    return region
+    return check_region(catalog, scenario.region)
 
 
 def _token_prices(

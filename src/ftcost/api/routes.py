@@ -8,7 +8,6 @@ few milliseconds of CPU, less than a hop to a worker thread. ``services`` is inj
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -28,8 +27,8 @@ from ftcost.api.schemas import (
     ModelsResponse,
     ModelSummary,
 )
-from ftcost.catalog import Catalog, known_regions, resolve_model
-from ftcost.errors import InvalidInputError
+from ftcost.catalog import Catalog, model_regions, resolve_model
+from ftcost.catalog_view import filter_models
 from ftcost.estimate import estimate
 from ftcost.models import Method, ModelEntry, ProviderId
 from ftcost.projection import Projection
@@ -79,16 +78,6 @@ async def health(services: NamedDependency[Services]) -> HealthResponse:
 # Catalog
 
 
-def _regions(entry: ModelEntry) -> list[str]:
-    out = {p.region for p in entry.prices if p.region}
-    if entry.regions is not None:
-        for f in msgspec.structs.fields(entry.regions):
-            value = getattr(entry.regions, f.name)
-            if isinstance(value, list):
-                out.update(value)
-    return sorted(out)
-
-
 def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
     limit = entry.limits.training_example_tokens
     return ModelSummary(
@@ -99,7 +88,7 @@ def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
         methods=list(entry.methods),
         training_tiers=list(entry.tiers),
         deployments=list(entry.deployments),
-        regions=_regions(entry),
+        regions=model_regions(entry),
         training_example_tokens=limit.value if limit is not None else None,
     )
 
@@ -132,18 +121,9 @@ async def list_models(
     ] = None,
 ) -> ModelsResponse:
     catalog = services.catalog
-    wanted_region = region.lower() if region else None
-    if wanted_region is not None:
-        known = known_regions(catalog)
-        if wanted_region not in known:
-            close = difflib.get_close_matches(wanted_region, sorted(known), n=3, cutoff=0.6)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise InvalidInputError(f"unknown region {region!r}{hint}", field="region")
     models = [
         _summary(name, entry)
-        for name, entry in catalog.models(provider)
-        if (method is None or method in entry.methods)
-        and (wanted_region is None or wanted_region in _regions(entry))
+        for name, entry in filter_models(catalog, provider=provider, method=method, region=region)
     ]
     return ModelsResponse(models=models, catalog=catalog.info())
 
