@@ -43,6 +43,7 @@ __all__ = [
     "find_price",
     "known_regions",
     "load_catalog",
+    "matching_price",
     "merge_overlay",
     "model_regions",
     "parse_catalog",
@@ -438,6 +439,38 @@ def find_price(
         # grader token prices are sold more widely, so only their region price is looked up.
         if variant in (None, "fine_tuned"):
             _check_region(entry, kind, tier, region, where)
+    best = matching_price(entry, kind, tier, region=region, variant=variant, method=method)
+    if best is None:
+        offered = sorted({p.tier for p in entry.prices if p.kind == kind and p.variant == variant})
+        label = f"{variant} " if variant else ""
+        hint = f"; the catalog has it for: {', '.join(offered)}" if offered else ""
+        raise PriceUnavailableError(
+            f"{entry.id} has no {label}{kind} price ({unit}) for tier {tier!r}{hint}",
+            field=where,
+        )
+    if best.status == "not_found" or best.value is None:
+        raise PriceUnavailableError(
+            f"{entry.id}: no {kind} price ({unit}) for tier {tier!r} in the sources "
+            f"({best.note or 'not found'})",
+            field=where,
+        )
+    return best
+
+
+def matching_price(
+    entry: ModelEntry,
+    kind: PriceKind,
+    tier: Tier,
+    *,
+    region: str | None = None,
+    variant: Variant | None = None,
+    method: Method | None = None,
+) -> Price | None:
+    """The catalog entry ``find_price`` rests on, not_found figures included; None if none.
+
+    A region-specific entry wins over the reference entry; a method-specific one over a
+    general one. Region lists are not checked here (``find_price`` does that).
+    """
     matches = [
         p
         for p in entry.prices
@@ -448,21 +481,8 @@ def find_price(
         and p.region in (None, region)
     ]
     if not matches:
-        offered = sorted({p.tier for p in entry.prices if p.kind == kind and p.variant == variant})
-        label = f"{variant} " if variant else ""
-        hint = f"; the catalog has it for: {', '.join(offered)}" if offered else ""
-        raise PriceUnavailableError(
-            f"{entry.id} has no {label}{kind} price ({unit}) for tier {tier!r}{hint}",
-            field=where,
-        )
-    best = max(matches, key=lambda p: (p.region is not None, p.method is not None))
-    if best.status == "not_found" or best.value is None:
-        raise PriceUnavailableError(
-            f"{entry.id}: no {kind} price ({unit}) for tier {tier!r} in the sources "
-            f"({best.note or 'not found'})",
-            field=where,
-        )
-    return best
+        return None
+    return max(matches, key=lambda p: (p.region is not None, p.method is not None))
 
 
 def _check_region(entry: ModelEntry, kind: str, tier: str, region: str, where: str) -> None:

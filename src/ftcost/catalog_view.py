@@ -17,6 +17,7 @@ from ftcost.catalog import (
     CatalogInfo,
     check_region,
     find_price,
+    matching_price,
     model_regions,
     resolve_model,
 )
@@ -166,18 +167,9 @@ def _cell(
     method: Method | None = None,
 ) -> Cell | None:
     """The price ``find_price`` would use, as a cell; a recorded not_found figure stays one."""
-    matches = [
-        p
-        for p in entry.prices
-        if p.kind == kind
-        and p.tier == tier
-        and p.variant == variant
-        and p.method in (None, method)
-        and p.region in (None, region)
-    ]
-    if not matches:
+    best = matching_price(entry, kind, tier, region=region, variant=variant, method=method)
+    if best is None:
         return None
-    best = max(matches, key=lambda p: (p.region is not None, p.method is not None))
     unit = KIND_UNITS[kind]
     if best.status == "not_found" or best.value is None:
         return Cell(value=None, status="not_found", unit=unit, source=best.source)
