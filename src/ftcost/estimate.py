@@ -42,7 +42,8 @@ from ftcost.catalog import (
 from ftcost.errors import InvalidInputError, PriceUnavailableError
 from ftcost.latency import DEFAULT_SAMPLES, DEFAULT_SEED, LatencyParams, Spread
 from ftcost.models import IntFigure, Latency, ModelEntry, Price, Tier, Variant
-from ftcost.projection import Projection, WarningItem, build_projection, value_warnings
+from ftcost.projection import Projection, WarningItem
+from ftcost.projection_build import build_projection, value_warnings
 from ftcost.scenario import RequestShape, Scenario, Stage, Training
 
 __all__ = [

@@ -1,0 +1,298 @@
+"""Build the Projection of a resolved scenario from the numbers ``costs.evaluate`` returns.
+
+``build_projection`` turns one evaluation into the result Structs of ``ftcost.projection``
+(training stages, per-request prices, latency percentiles, break-even, the monthly series);
+``value_warnings`` gives the warnings that depend on the numbers (developer deployment with
+traffic, idle deployment, job token limit, too few examples, RFT cap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from ftcost import costs
+from ftcost.latency import LatencyEstimate, estimate_latency
+from ftcost.projection import (
+    REASON_CODES,
+    BreakEven,
+    Horizon,
+    Hosting,
+    LatencyResult,
+    Monthly,
+    PerRequest,
+    Projection,
+    RequestCost,
+    SeriesPoint,
+    StageCost,
+    TrainingCost,
+    WarningItem,
+    finite,
+    reason_text,
+)
+
+if TYPE_CHECKING:
+    from ftcost.estimate import Resolved
+
+__all__ = ["build_projection", "value_warnings"]
+
+
+def _latency(r: Resolved, seed: int, samples: int) -> LatencyResult:
+    v = r.values
+    out: dict[str, LatencyEstimate | None] = {}
+    why: dict[str, str | None] = {}
+    for role, params, use in (
+        ("base", r.prices.base_latency, r.base),
+        ("fine_tuned", r.prices.fine_tuned_latency, r.fine_tuned),
+    ):
+        if params is None:
+            out[role] = None
+            why[role] = f"the catalog has no latency figures for {use.id}"
+            continue
+        out[role] = estimate_latency(
+            params,
+            prompt_tokens=v[f"{role}.prompt_tokens"],
+            cached_prompt_tokens=v[f"{role}.cached_prompt_tokens"],
+            output_tokens=v[f"{role}.output_tokens"],
+            seed=seed,
+            samples=samples,
+        )
+        why[role] = None
+    return LatencyResult(
+        base=out["base"],
+        fine_tuned=out["fine_tuned"],
+        base_reason=why["base"],
+        fine_tuned_reason=why["fine_tuned"],
+        samples=samples,
+        seed=seed,
+    )
+
+
+def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
+    """The Projection of a resolved scenario; every number comes from ``costs.evaluate``."""
+    v = r.values
+    o = costs.evaluate(v, r.prices)
+    p = r.prices
+    horizon = int(v["horizon_months"])
+    retrain = int(v["retrain_every_months"])
+
+    stages = []
+    for i, (info, sp) in enumerate(zip(r.stages, p.training, strict=True)):
+        pre = costs.stage_prefix(i)
+        usd, capped, tokens = o.stage_usd[..., i], o.stage_capped[..., i], o.stage_tokens[..., i]
+        grader_usd = (
+            (
+                v[f"{pre}.grader.input_tokens"] * sp.grader_input_usd_per_mtok
+                + v[f"{pre}.grader.cached_input_tokens"] * sp.grader_cached_input_usd_per_mtok
+                + v[f"{pre}.grader.output_tokens"] * sp.grader_output_usd_per_mtok
+            )
+            / 1e6
+            * v[f"{pre}.runs"]
+        )
+        rft = info.method == "rft"
+        stages.append(
+            StageCost(
+                method=info.method,
+                tier=info.tier,
+                tokens_per_epoch=v[f"{pre}.tokens_per_epoch"],
+                epochs=v[f"{pre}.epochs"],
+                epochs_auto=info.epochs_auto,
+                runs=v[f"{pre}.runs"],
+                tokens=float(tokens),
+                rft_hours=v[f"{pre}.rft_hours"],
+                training_usd_per_mtok=None if rft else sp.training_usd_per_mtok,
+                rft_usd_per_hour=sp.rft_usd_per_hour if rft else None,
+                grader_model=info.grader_model,
+                grader_usd=grader_usd,
+                cost_usd=float(usd),
+                capped=bool(capped),
+            )
+        )
+
+    def req(role: str, use: object, prices: tuple[float, float, float], usd: float) -> RequestCost:
+        return RequestCost(
+            model=use.id,  # type: ignore[attr-defined]
+            deployment=use.deployment,  # type: ignore[attr-defined]
+            prompt_tokens=v[f"{role}.prompt_tokens"],
+            cached_prompt_tokens=v[f"{role}.cached_prompt_tokens"],
+            output_tokens=v[f"{role}.output_tokens"],
+            input_usd_per_mtok=prices[0],
+            cached_input_usd_per_mtok=prices[1],
+            output_usd_per_mtok=prices[2],
+            usd=usd,
+        )
+
+    c_base = float(o.base_request_usd)
+    c_ft = float(o.fine_tuned_request_usd)
+    code = int(o.never_reason)
+    base_cum, ft_cum, events = costs.cumulative_series(o, v["retrain_every_months"], horizon)
+    series = [
+        SeriesPoint(
+            month=m,
+            base_cumulative_usd=float(base_cum[m]),
+            fine_tuned_cumulative_usd=float(ft_cum[m]),
+            training_event=bool(events[m]),
+        )
+        for m in range(horizon + 1)
+    ]
+    crossover = finite(o.crossover_month)
+    warnings = [*r.warnings, *value_warnings(r, v, o)]
+    return Projection(
+        training=TrainingCost(
+            cost_usd=float(o.training_usd),
+            tokens=float(o.training_tokens),
+            events_in_horizon=int(o.trainings_in_horizon),
+            retrain_every_months=retrain or None,
+            amortised_monthly_usd=float(o.training_amortised_monthly_usd),
+            stages=stages,
+        ),
+        hosting=Hosting(
+            monthly_usd=float(o.hosting_monthly_usd),
+            deployment_type=r.deployment_type,
+            count=v["deployment.count"],
+            hours_per_month=v["deployment.hours_per_month"],
+            usd_per_hour=p.hosting_usd_per_hour,
+        ),
+        per_request=PerRequest(
+            base_usd=c_base,
+            fine_tuned_usd=c_ft,
+            savings_usd=float(o.savings_per_request_usd),
+            savings_percent=(100.0 * (c_base - c_ft) / c_base) if c_base > 0 else None,
+            base=req(
+                "base",
+                r.base,
+                (
+                    p.base_input_usd_per_mtok,
+                    p.base_cached_input_usd_per_mtok,
+                    p.base_output_usd_per_mtok,
+                ),
+                c_base,
+            ),
+            fine_tuned=req(
+                "fine_tuned",
+                r.fine_tuned,
+                (
+                    p.fine_tuned_input_usd_per_mtok,
+                    p.fine_tuned_cached_input_usd_per_mtok,
+                    p.fine_tuned_output_usd_per_mtok,
+                ),
+                c_ft,
+            ),
+        ),
+        latency=_latency(r, seed, samples),
+        monthly=Monthly(
+            requests=v["traffic.requests_per_month"],
+            base_usd=float(o.monthly_base_usd),
+            fine_tuned_usd=float(o.monthly_fine_tuned_usd),
+            hosting_usd=float(o.hosting_monthly_usd),
+            net_savings_usd=float(o.monthly_net_savings_usd),
+            training_amortised_usd=float(o.training_amortised_monthly_usd),
+            net_savings_after_training_usd=float(
+                o.monthly_net_savings_usd - o.training_amortised_monthly_usd
+            ),
+        ),
+        break_even=BreakEven(
+            requests_per_month=finite(o.breakeven_requests_per_month),
+            payback_months=finite(o.payback_months),
+            crossover_month=int(crossover) if crossover is not None else None,
+            pays=code == costs.NeverReason.PAYS,
+            reason_code=REASON_CODES[code],
+            reason=reason_text(code, v, o, r),
+        ),
+        horizon=Horizon(
+            months=horizon,
+            base_usd=float(o.horizon_base_usd),
+            fine_tuned_usd=float(o.horizon_fine_tuned_usd),
+            net_savings_usd=float(o.horizon_net_savings_usd),
+            training_events=int(o.trainings_in_horizon),
+        ),
+        series=series,
+        warnings=warnings,
+        assumptions=[
+            *r.assumptions,
+            f"Latency percentiles come from {samples} seeded samples (seed {seed}) of t0, "
+            "prefill and decode, each a split lognormal through the catalog's p10/p50/p90; "
+            "base and fine-tuned use the same draws.",
+        ],
+        catalog=r.catalog,
+        scenario=r.scenario,
+    )
+
+
+def value_warnings(
+    resolved: Resolved, values: Mapping[str, float], outcome: costs.Outcome
+) -> list[WarningItem]:
+    """Warnings that depend on the numbers (scalar ``values`` and their ``outcome``)."""
+    out: list[WarningItem] = []
+    v = values
+    requests = float(v["traffic.requests_per_month"])
+    if requests > 0 and "developer" in (resolved.deployment_type, resolved.fine_tuned.deployment):
+        out.append(
+            WarningItem(
+                code="developer_deployment",
+                field="deployment.type",
+                message=(
+                    "a developer deployment serves production traffic: it is removed after "
+                    "24 hours (redeploy daily), has no SLA and no data residency"
+                ),
+            )
+        )
+    count = float(v["deployment.count"])
+    if (
+        resolved.provider == "azure"
+        and count > 0
+        and resolved.deployment_type != "developer"
+        and requests / count < 2.0
+    ):
+        out.append(
+            WarningItem(
+                code="idle_deployment",
+                field="traffic.requests_per_month",
+                message=(
+                    f"{requests:g} requests a month over {count:g} deployment(s): a deployment "
+                    "with no calls for 15 days is deleted (Azure), yet billed hourly until then"
+                ),
+            )
+        )
+    for i, st in enumerate(resolved.stages):
+        pre = costs.stage_prefix(i)
+        per_job = float(v[f"{pre}.tokens_per_epoch"]) * float(v[f"{pre}.epochs"])
+        if st.job_tokens_limit is not None and per_job > st.job_tokens_limit:
+            out.append(
+                WarningItem(
+                    code="job_token_limit",
+                    field=f"{pre}.tokens_per_epoch",
+                    message=(
+                        f"{pre}: {per_job:,.0f} training tokens per job (file × epochs) exceed "
+                        f"the {st.job_tokens_limit:,.0f}-token job limit; split the job"
+                    ),
+                )
+            )
+        if (
+            st.min_examples is not None
+            and st.examples is not None
+            and st.examples < st.min_examples
+        ):
+            out.append(
+                WarningItem(
+                    code="too_few_examples",
+                    field=f"{pre}.examples",
+                    message=f"{pre}: {st.examples:g} examples; jobs need at least "
+                    f"{st.min_examples:g}",
+                )
+            )
+        capped = outcome.stage_capped[..., i]
+        if bool(capped):
+            cap = resolved.prices.training[i].job_cap_usd
+            out.append(
+                WarningItem(
+                    code="rft_job_cap",
+                    field=f"{pre}.rft_hours",
+                    message=(
+                        f"{pre}: an RFT job reaches the ${cap:,.0f} per-job cap (training + "
+                        "grading); it pauses there with a deployable checkpoint, and resuming "
+                        "bills on with no cap. Costs shown are capped."
+                    ),
+                )
+            )
+    return out
