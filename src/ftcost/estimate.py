@@ -25,26 +25,26 @@ null, deprecation and shutdown dates are listed but not placed inside the horizo
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import cast
 
 import msgspec
 
 from ftcost import costs
-from ftcost.catalog import (
-    Catalog,
-    CatalogInfo,
-    ResolvedModel,
-    check_region,
-    find_price,
-    resolve_model,
-)
+from ftcost.catalog import Catalog, CatalogInfo, check_region, find_price
 from ftcost.errors import InvalidInputError, PriceUnavailableError
 from ftcost.latency import DEFAULT_SAMPLES, DEFAULT_SEED, LatencyParams, Spread
-from ftcost.models import IntFigure, Latency, ModelEntry, Price, Tier, Variant
+from ftcost.models import Latency, Tier
 from ftcost.projection import Projection, WarningItem
 from ftcost.projection_build import build_projection, value_warnings
 from ftcost.scenario import RequestShape, Scenario, Stage, Training
+from ftcost.scenario_notes import (
+    HOURS_PER_MONTH,
+    Notes,
+    add_assumptions,
+    add_static_warnings,
+    check_lifecycle,
+)
+from ftcost.training import StageInfo, auto_epochs, resolve_entry, resolve_stage, token_prices
 
 __all__ = [
     "HOURS_PER_MONTH",
@@ -56,8 +56,6 @@ __all__ = [
     "value_warnings",
 ]
 
-HOURS_PER_MONTH = 730.0
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24.0
 
 NUMERIC_FIELDS: tuple[str, ...] = (
     "traffic.requests_per_month",
@@ -90,18 +88,6 @@ class ModelUse(msgspec.Struct, frozen=True, kw_only=True):
     encoding: str | None = None
 
 
-class StageInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """Labels of one training stage (numbers are in ``values``, prices in ``prices``)."""
-
-    method: str
-    tier: str
-    epochs_auto: bool
-    grader_model: str | None
-    job_tokens_limit: float | None
-    min_examples: float | None
-    examples: float | None
-
-
 class Resolved(msgspec.Struct, frozen=True, kw_only=True):
     """A Scenario with every catalog and token lookup done: numbers, prices and labels."""
 
@@ -122,45 +108,6 @@ class Resolved(msgspec.Struct, frozen=True, kw_only=True):
     scenario: Scenario
 
 
-def auto_epochs(examples: int | None) -> int:
-    """The OpenAI cookbook default-epochs heuristic (3 when the example count is unknown)."""
-    if examples is None or examples <= 0:
-        return 3
-    if examples * 3 < 100:
-        return min(25, 100 // examples)
-    if examples * 3 > 25000:
-        return max(1, 25000 // examples)
-    return 3
-
-
-class _Ctx:
-    """Mutable state while resolving: warnings, assumptions, figures seen."""
-
-    def __init__(self) -> None:
-        self.warnings: list[WarningItem] = []
-        self.assumptions: list[str] = []
-        self._seen: set[str] = set()
-
-    def warn(self, code: str, message: str, field: str | None = None) -> None:
-        if message not in self._seen:
-            self._seen.add(message)
-            self.warnings.append(WarningItem(code=code, message=message, field=field))
-
-    def figure(self, label: str, price: Price) -> float:
-        w = figure_warning(label, price)
-        if w is not None:
-            self.warn(w.code, w.message, w.field)
-        assert price.value is not None  # find_price never returns a missing figure
-        return float(price.value)
-
-
-def _model(
-    catalog: Catalog, name: str, provider: str, field: str
-) -> tuple[ResolvedModel, ModelEntry]:
-    rm = resolve_model(catalog, name, provider, field=field)
-    return rm, rm.entry
-
-
 def _region(scenario: Scenario, catalog: Catalog) -> str | None:
     if scenario.region is None:
         return None
@@ -169,35 +116,6 @@ def _region(scenario: Scenario, catalog: Catalog) -> str | None:
             "the OpenAI platform has no regions: leave region null", field="region"
         )
     return check_region(catalog, scenario.region)
-
-
-def _token_prices(
-    ctx: _Ctx,
-    entry: ModelEntry,
-    tier: Tier,
-    region: str | None,
-    variant: Variant,
-    field: str,
-    cached_tokens: float,
-) -> tuple[float, float, float]:
-    """Input, cached-input and output prices; a missing cached price is 0 when unused."""
-    label = f"{entry.id} {tier} {variant.replace('_', '-')}"
-    p_in = find_price(entry, "input", tier, region=region, variant=variant, field=field)
-    p_out = find_price(entry, "output", tier, region=region, variant=variant, field=field)
-    try:
-        p_cached = find_price(
-            entry, "cached_input", tier, region=region, variant=variant, field=field
-        )
-        cached = ctx.figure(f"{label} cached-input price", p_cached)
-    except PriceUnavailableError:
-        if cached_tokens > 0:
-            raise
-        cached = 0.0
-    return (
-        ctx.figure(f"{label} input price", p_in),
-        cached,
-        ctx.figure(f"{label} output price", p_out),
-    )
 
 
 def _count(
@@ -228,175 +146,21 @@ def _count(
     return int(tokens.count_prompt(use, encoding, text=shape.prompt, messages=messages))
 
 
-def _stage(
-    ctx: _Ctx,
-    catalog: Catalog,
-    scenario: Scenario,
-    entry: ModelEntry,
-    region: str | None,
-    index: int,
-    st: Training | Stage,
-) -> tuple[costs.StagePrices, StageInfo, dict[str, float], Training | Stage]:
-    pre = costs.stage_prefix(index)
-    tier = scenario.training.tier
-    if st.method not in entry.methods:
-        offered = ", ".join(entry.methods) or "none (base model only)"
-        raise InvalidInputError(
-            f"{entry.id} cannot be fine-tuned with {st.method!r}; methods: {offered}",
-            field=f"{pre}.method",
-        )
-    if tier not in entry.tiers:
-        raise PriceUnavailableError(
-            f"{entry.id} has no {tier!r} training tier; tiers: {', '.join(entry.tiers)}",
-            field="training.tier",
-        )
-    grader = st.grader
-    grader_tokens = grader.input_tokens + grader.cached_input_tokens + grader.output_tokens
-    label = f"{entry.id} {tier} {st.method.upper()} training"
-    sp = costs.StagePrices(method=st.method)
-    grader_id: str | None = None
-    if st.method == "rft":
-        if st.rft_hours is None:
-            raise InvalidInputError(
-                f"{pre}.rft_hours is required for RFT (billed per training hour)",
-                field=f"{pre}.rft_hours",
-            )
-        p = find_price(
-            entry, "rft_training", tier, region=region, method="rft", field=f"{pre}.method"
-        )
-        cap = entry.limits.rft_job_cap_usd
-        sp = msgspec.structs.replace(
-            sp,
-            rft_usd_per_hour=ctx.figure(f"{label} hourly rate", p),
-            job_cap_usd=float(cap.value) if cap is not None and cap.value is not None else math.inf,
-        )
-        if grader_tokens > 0:
-            _, gentry = _model(
-                catalog, grader.model or entry.id, scenario.provider, f"{pre}.grader.model"
-            )
-            grader_id = gentry.id
-            g_in, g_cached, g_out = _token_prices(
-                ctx,
-                gentry,
-                tier,
-                None,
-                "grader",
-                f"{pre}.grader.model",
-                grader.cached_input_tokens,
-            )
-            sp = msgspec.structs.replace(
-                sp,
-                grader_input_usd_per_mtok=g_in,
-                grader_cached_input_usd_per_mtok=g_cached,
-                grader_output_usd_per_mtok=g_out,
-            )
-    else:
-        if grader_tokens > 0:
-            raise InvalidInputError(
-                "grader tokens apply to RFT only", field=f"{pre}.grader.input_tokens"
-            )
-        if st.tokens_per_epoch is None:
-            if isinstance(st, Training) and st.dataset is not None:
-                raise InvalidInputError(
-                    "training.dataset is read by the CLI (ftcost estimate); elsewhere give "
-                    "training.tokens_per_epoch (see POST /v1/datasets/analyze)",
-                    field="training.dataset",
-                )
-            raise InvalidInputError(
-                f"{pre}.tokens_per_epoch is required for {st.method.upper()} (tokens in the "
-                "training file)",
-                field=f"{pre}.tokens_per_epoch",
-            )
-        p = find_price(
-            entry, "training", tier, region=region, method=st.method, field="training.tier"
-        )
-        sp = msgspec.structs.replace(sp, training_usd_per_mtok=ctx.figure(f"{label} price", p))
-    if st.epochs == "auto":
-        epochs = auto_epochs(st.examples)
-        how = f"{st.examples} examples" if st.examples else "the example count is unknown"
-        ctx.assumptions.append(
-            f'{pre}.epochs "auto" = {epochs} by the OpenAI cookbook heuristic ({how}): 3, or '
-            "min(25, 100 // n) when 3n < 100, or max(1, 25000 // n) when 3n > 25000; the "
-            "service may choose differently."
-        )
-    else:
-        epochs = st.epochs
-    lim = entry.limits
-    info = StageInfo(
-        method=st.method,
-        tier=tier,
-        epochs_auto=st.epochs == "auto",
-        grader_model=grader_id,
-        job_tokens_limit=_limit(lim.job_tokens),
-        min_examples=_limit(lim.min_examples),
-        examples=float(st.examples) if st.examples is not None else None,
-    )
-    values = {
-        f"{pre}.tokens_per_epoch": float(st.tokens_per_epoch or 0),
-        f"{pre}.epochs": float(epochs),
-        f"{pre}.runs": float(st.runs),
-        f"{pre}.rft_hours": float(st.rft_hours or 0.0),
-        f"{pre}.grader.input_tokens": float(grader.input_tokens),
-        f"{pre}.grader.cached_input_tokens": float(grader.cached_input_tokens),
-        f"{pre}.grader.output_tokens": float(grader.output_tokens),
-    }
-    echo = msgspec.structs.replace(
-        st,
-        epochs=epochs,
-        grader=msgspec.structs.replace(grader, model=grader_id or grader.model),
-    )
-    return sp, info, values, echo
-
-
-def _limit(fig: IntFigure | None) -> float | None:
-    return float(fig.value) if fig is not None and fig.value is not None else None
-
-
-def _lifecycle(
-    ctx: _Ctx, entry: ModelEntry, role: str, start: dt.date | None, horizon: int
-) -> float:
-    """Warn about lifecycle dates inside the horizon; months from start to shutdown."""
-    lc = entry.lifecycle
-    if lc is None:
-        return math.inf
-    src = f" ({lc.status} source {lc.source})" if lc.status != "verified" else ""
-    events = (
-        ("deprecation", lc.deprecation, "is deprecated"),
-        ("training_retirement", lc.training_retirement, "stops accepting new training jobs"),
-        ("shutdown", lc.shutdown, "shuts down"),
-    )
-    for code, when, what in events:
-        if when is None:
-            continue
-        if start is None:
-            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}{src}")
-            continue
-        months = months_between(start, when)
-        if months <= horizon:
-            at = (
-                "before the start"
-                if months < 0
-                else f"{months:.1f} months into the {horizon}-month horizon"
-            )
-            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}, {at}{src}")
-    if lc.shutdown is None or start is None:
-        return math.inf
-    return months_between(start, lc.shutdown)
-
-
 def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None) -> Resolved:
     """Look up every price, count every prompt and check every cross-field rule, once."""
-    ctx = _Ctx()
+    ctx = Notes()
     s = scenario
     catalog.provider(s.provider)
     region = _region(s, catalog)
-    rm, entry = _model(catalog, s.model, s.provider, "model")
+    rm, entry = resolve_entry(catalog, s.model, s.provider, "model")
     if not entry.methods:
         raise InvalidInputError(
             f"{entry.id} cannot be fine-tuned (base or grader model only)", field="model"
         )
-    brm, bentry = _model(catalog, s.base.model or s.model, s.provider, "base.model")
-    frm, fentry = _model(catalog, s.fine_tuned.model or s.model, s.provider, "fine_tuned.model")
+    brm, bentry = resolve_entry(catalog, s.base.model or s.model, s.provider, "base.model")
+    frm, fentry = resolve_entry(
+        catalog, s.fine_tuned.model or s.model, s.provider, "fine_tuned.model"
+    )
     if fentry.id != entry.id:
         raise InvalidInputError(
             f"fine_tuned.model {s.fine_tuned.model!r} is not the trained model {entry.id}; "
@@ -411,7 +175,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     echoes: list[Training | Stage] = []
     all_stages: list[Training | Stage] = [s.training, *s.training.stages]
     for i, st in enumerate(all_stages):
-        sp, info, vals, echo = _stage(ctx, catalog, s, entry, region, i, st)
+        sp, info, vals, echo = resolve_stage(ctx, catalog, s, entry, region, i, st)
         stage_prices.append(sp)
         infos.append(info)
         values.update(vals)
@@ -464,10 +228,10 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
                 f"{name}.prompt_tokens ({prompt})",
                 field=f"{name}.cached_prompt_tokens",
             )
-    b_in, b_cached, b_outp = _token_prices(
+    b_in, b_cached, b_outp = token_prices(
         ctx, bentry, base_dep, region, "base", "base.deployment", s.base.cached_prompt_tokens
     )
-    f_in, f_cached, f_outp = _token_prices(
+    f_in, f_cached, f_outp = token_prices(
         ctx,
         fentry,
         ft_dep,
@@ -479,9 +243,9 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
 
     # Lifecycle (fine-tuned model decides payback; the base model only warns).
     start = s.start_date
-    shutdown = _lifecycle(ctx, entry, "fine-tuned", start, s.horizon_months)
+    shutdown = check_lifecycle(ctx, entry, "fine-tuned", start, s.horizon_months)
     if bentry.id != entry.id:
-        _lifecycle(ctx, bentry, "base", start, s.horizon_months)
+        check_lifecycle(ctx, bentry, "base", start, s.horizon_months)
 
     retrain = s.retrain_every_months or 0
     values.update(
@@ -515,8 +279,8 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         base_latency=latency_params(bentry.latency),
         fine_tuned_latency=latency_params(fentry.latency),
     )
-    _static_warnings(ctx, s, entry, bentry, region, ft_dep, base_dep)
-    _assumptions(ctx, s, entry, bentry, retrain)
+    add_static_warnings(ctx, s, entry, bentry, region, ft_dep, base_dep)
+    add_assumptions(ctx, s, entry, bentry, retrain)
 
     first = echoes[0]
     assert isinstance(first, Training)
@@ -572,96 +336,6 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     )
 
 
-def _static_warnings(
-    ctx: _Ctx,
-    s: Scenario,
-    entry: ModelEntry,
-    bentry: ModelEntry,
-    region: str | None,
-    ft_dep: str,
-    base_dep: str,
-) -> None:
-    if s.provider == "azure":
-        parts = []
-        if s.training.tier in ("global", "developer"):
-            parts.append(f"{s.training.tier} training")
-        for what, d in (("fine-tuned deployment", ft_dep), ("base deployment", base_dep)):
-            if d in ("global", "developer"):
-                parts.append(f"{d} {what}")
-        if parts:
-            ctx.warn(
-                "no_data_residency",
-                f"{', '.join(dict.fromkeys(parts))}: data may be processed outside the "
-                "resource's geography (no data residency); use the standard (regional) "
-                "tier where residency matters",
-                field="training.tier",
-            )
-        if s.training.tier == "developer":
-            ctx.warn(
-                "developer_training",
-                "developer training runs on spot capacity: jobs may pause and resume "
-                "(no charge while paused)",
-                field="training.tier",
-            )
-    for role, e in (("base", bentry), ("fine-tuned", entry)):
-        if e.latency is None:
-            ctx.warn(
-                "latency_unavailable",
-                f"no latency figures for {e.id} in the catalog: {role} latency is not estimated",
-            )
-            continue
-        names = e.latency.__struct_fields__
-        statuses = {getattr(e.latency, name).status for name in names} - {"verified"}
-        if statuses:
-            ctx.warn(
-                "latency_" + ("uncertain" if "uncertain" in statuses else "derived"),
-                f"latency parameters of {e.id} are {' and '.join(sorted(statuses))} (from "
-                "public benchmarks, not percentiles of your traffic; see the catalog rules)",
-            )
-    _ = region
-
-
-def _assumptions(
-    ctx: _Ctx, s: Scenario, entry: ModelEntry, bentry: ModelEntry, retrain: int
-) -> None:
-    a = ctx.assumptions
-    a.append(
-        "Validation-file tokens are not billed (neither provider states it; Azure's worked "
-        "example implies it)."
-    )
-    a.append(
-        f"A month is {HOURS_PER_MONTH:g} hours; hosting is billed for every hour a deployment "
-        "exists, used or idle (partial-hour proration is not documented)."
-    )
-    if retrain > 0:
-        a.append(
-            f"Training is paid up front and again every {retrain} months (at the start of "
-            f"months {retrain + 1}, {2 * retrain + 1}, …); break-even amortises it over "
-            f"{retrain} months."
-        )
-    else:
-        a.append(
-            "Training is paid once (never retrained); break-even amortises it over the "
-            f"{s.horizon_months}-month horizon."
-        )
-    a.append(
-        "Fine-tuned deployments are assumed to run at the base model's speed; no source "
-        "quantifies the difference."
-    )
-    if s.provider == "openai":
-        a.append("OpenAI charges no hosting fee for fine-tuned models; only tokens are billed.")
-    else:
-        a.append("Azure bills fine-tuned tokens at the base rate of the same deployment type.")
-    if bentry.id != entry.id:
-        a.append(
-            f"Distillation: the base setup runs {bentry.id}, the fine-tuned setup runs "
-            f"fine-tuned {entry.id}; each is priced on its own model and deployment type."
-        )
-    if s.start_date is None:
-        a.append("No start date: lifecycle dates are listed but not placed in the horizon.")
-    a.append("Prices are list (retail) prices without discounts, reservations or batch rates.")
-
-
 # catalog.info() walks every price for its as-of dates; resolve needs it on every call, so it
 # is computed once per catalog object (identity-keyed: a Catalog is frozen, but not hashable).
 _INFO_CACHE: dict[int, tuple[Catalog, dict[str, CatalogInfo]]] = {}
@@ -703,21 +377,3 @@ def latency_params(lat: Latency | None) -> LatencyParams | None:
         prefill_s_per_1k=s(lat.prefill_s_per_1k),
         decode_tokens_per_s=s(lat.decode_tokens_per_s),
     )
-
-
-def months_between(start: dt.date, end: dt.date) -> float:
-    """Months (of 730 h) from ``start`` to ``end``; negative when ``end`` is earlier."""
-    return (end - start).days / DAYS_PER_MONTH
-
-
-def figure_warning(label: str, price: Price) -> WarningItem | None:
-    """A warning for a catalog figure whose status is derived or uncertain."""
-    if price.status == "derived":
-        return WarningItem(
-            code="derived_figure",
-            message=f"{label} is derived, not read from a price list: {price.rule}",
-        )
-    if price.status == "uncertain":
-        why = price.note or "secondary or conflicting sources"
-        return WarningItem(code="uncertain_figure", message=f"{label} is uncertain: {why}")
-    return None

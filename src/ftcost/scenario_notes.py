@@ -1,0 +1,195 @@
+"""What resolving a scenario says besides numbers: its warnings and assumptions.
+
+``Notes`` collects them while ``ftcost.estimate.resolve`` runs: warnings for derived or uncertain
+catalog figures (``figure_warning``), for lifecycle dates inside the horizon (``check_lifecycle``)
+and for choices the numbers do not show (``add_static_warnings``: data residency, spot training,
+latency figures missing or not verified), then the assumptions every Projection lists
+(``add_assumptions``). Months are 730 hours (``HOURS_PER_MONTH``). The warnings that depend on
+the numbers are ``ftcost.projection_build.value_warnings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ftcost.models import ModelEntry, Price
+from ftcost.projection import WarningItem
+from ftcost.scenario import Scenario
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "HOURS_PER_MONTH",
+    "Notes",
+    "add_assumptions",
+    "add_static_warnings",
+    "check_lifecycle",
+    "figure_warning",
+    "months_between",
+]
+
+HOURS_PER_MONTH = 730.0
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24.0
+
+
+class Notes:
+    """Mutable state while resolving: warnings, assumptions, figures seen."""
+
+    def __init__(self) -> None:
+        self.warnings: list[WarningItem] = []
+        self.assumptions: list[str] = []
+        self._seen: set[str] = set()
+
+    def warn(self, code: str, message: str, field: str | None = None) -> None:
+        if message not in self._seen:
+            self._seen.add(message)
+            self.warnings.append(WarningItem(code=code, message=message, field=field))
+
+    def figure(self, label: str, price: Price) -> float:
+        w = figure_warning(label, price)
+        if w is not None:
+            self.warn(w.code, w.message, w.field)
+        assert price.value is not None  # find_price never returns a missing figure
+        return float(price.value)
+
+
+def check_lifecycle(
+    ctx: Notes, entry: ModelEntry, role: str, start: dt.date | None, horizon: int
+) -> float:
+    """Warn about lifecycle dates inside the horizon; months from start to shutdown."""
+    lc = entry.lifecycle
+    if lc is None:
+        return math.inf
+    src = f" ({lc.status} source {lc.source})" if lc.status != "verified" else ""
+    events = (
+        ("deprecation", lc.deprecation, "is deprecated"),
+        ("training_retirement", lc.training_retirement, "stops accepting new training jobs"),
+        ("shutdown", lc.shutdown, "shuts down"),
+    )
+    for code, when, what in events:
+        if when is None:
+            continue
+        if start is None:
+            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}{src}")
+            continue
+        months = months_between(start, when)
+        if months <= horizon:
+            at = (
+                "before the start"
+                if months < 0
+                else f"{months:.1f} months into the {horizon}-month horizon"
+            )
+            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}, {at}{src}")
+    if lc.shutdown is None or start is None:
+        return math.inf
+    return months_between(start, lc.shutdown)
+
+
+def add_static_warnings(
+    ctx: Notes,
+    s: Scenario,
+    entry: ModelEntry,
+    bentry: ModelEntry,
+    region: str | None,
+    ft_dep: str,
+    base_dep: str,
+) -> None:
+    """Warn about what the numbers do not show: data residency, spot training, latency data."""
+    if s.provider == "azure":
+        parts = []
+        if s.training.tier in ("global", "developer"):
+            parts.append(f"{s.training.tier} training")
+        for what, d in (("fine-tuned deployment", ft_dep), ("base deployment", base_dep)):
+            if d in ("global", "developer"):
+                parts.append(f"{d} {what}")
+        if parts:
+            ctx.warn(
+                "no_data_residency",
+                f"{', '.join(dict.fromkeys(parts))}: data may be processed outside the "
+                "resource's geography (no data residency); use the standard (regional) "
+                "tier where residency matters",
+                field="training.tier",
+            )
+        if s.training.tier == "developer":
+            ctx.warn(
+                "developer_training",
+                "developer training runs on spot capacity: jobs may pause and resume "
+                "(no charge while paused)",
+                field="training.tier",
+            )
+    for role, e in (("base", bentry), ("fine-tuned", entry)):
+        if e.latency is None:
+            ctx.warn(
+                "latency_unavailable",
+                f"no latency figures for {e.id} in the catalog: {role} latency is not estimated",
+            )
+            continue
+        names = e.latency.__struct_fields__
+        statuses = {getattr(e.latency, name).status for name in names} - {"verified"}
+        if statuses:
+            ctx.warn(
+                "latency_" + ("uncertain" if "uncertain" in statuses else "derived"),
+                f"latency parameters of {e.id} are {' and '.join(sorted(statuses))} (from "
+                "public benchmarks, not percentiles of your traffic; see the catalog rules)",
+            )
+    _ = region
+
+
+def add_assumptions(
+    ctx: Notes, s: Scenario, entry: ModelEntry, bentry: ModelEntry, retrain: int
+) -> None:
+    """Append the assumptions every Projection of ``s`` lists."""
+    a = ctx.assumptions
+    a.append(
+        "Validation-file tokens are not billed (neither provider states it; Azure's worked "
+        "example implies it)."
+    )
+    a.append(
+        f"A month is {HOURS_PER_MONTH:g} hours; hosting is billed for every hour a deployment "
+        "exists, used or idle (partial-hour proration is not documented)."
+    )
+    if retrain > 0:
+        a.append(
+            f"Training is paid up front and again every {retrain} months (at the start of "
+            f"months {retrain + 1}, {2 * retrain + 1}, …); break-even amortises it over "
+            f"{retrain} months."
+        )
+    else:
+        a.append(
+            "Training is paid once (never retrained); break-even amortises it over the "
+            f"{s.horizon_months}-month horizon."
+        )
+    a.append(
+        "Fine-tuned deployments are assumed to run at the base model's speed; no source "
+        "quantifies the difference."
+    )
+    if s.provider == "openai":
+        a.append("OpenAI charges no hosting fee for fine-tuned models; only tokens are billed.")
+    else:
+        a.append("Azure bills fine-tuned tokens at the base rate of the same deployment type.")
+    if bentry.id != entry.id:
+        a.append(
+            f"Distillation: the base setup runs {bentry.id}, the fine-tuned setup runs "
+            f"fine-tuned {entry.id}; each is priced on its own model and deployment type."
+        )
+    if s.start_date is None:
+        a.append("No start date: lifecycle dates are listed but not placed in the horizon.")
+    a.append("Prices are list (retail) prices without discounts, reservations or batch rates.")
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    """Months (of 730 h) from ``start`` to ``end``; negative when ``end`` is earlier."""
+    return (end - start).days / DAYS_PER_MONTH
+
+
+def figure_warning(label: str, price: Price) -> WarningItem | None:
+    """A warning for a catalog figure whose status is derived or uncertain."""
+    if price.status == "derived":
+        return WarningItem(
+            code="derived_figure",
+            message=f"{label} is derived, not read from a price list: {price.rule}",
+        )
+    if price.status == "uncertain":
+        why = price.note or "secondary or conflicting sources"
+        return WarningItem(code="uncertain_figure", message=f"{label} is uncertain: {why}")
+    return None
