@@ -2,7 +2,8 @@
 
 Each command family lives in its own module with a ``register(subparsers)`` function that adds
 its sub-commands; a sub-command's handler takes the parsed arguments and returns an exit code.
-Exit codes: 0 success, 1 a domain error (one line on stderr), 2 a usage error (argparse).
+Exit codes: 0 success, 1 a domain error (one line on stderr), 2 a usage error (argparse),
+70 an unexpected internal error (one line on stderr; the traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -71,3 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `ftcost ... | head`: the reader went away; not an error worth a message.
         return 0
+    except Exception as exc:  # a bug: still one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(
+            f"ftcost: internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+            "traceback and report it)",
+            file=sys.stderr,
+        )
+        return 70  # EX_SOFTWARE

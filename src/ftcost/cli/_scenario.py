@@ -178,6 +178,12 @@ def _read_file(path: Path) -> dict[str, Any]:
     if not data.strip():
         raise InvalidInputError(f"{path}: the scenario file is empty")
     try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
+        ) from None
+    try:
         raw = msgspec.toml.decode(data) if suffix == ".toml" else msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
         raise InvalidInputError(f"{path}: not valid {suffix[1:].upper()}: {exc}") from None
