@@ -6,21 +6,11 @@ import re
 from typing import Any
 
 import msgspec
+from engine_support import DESIGN as ENGINE_DESIGN
 
 from ftcost.scenario import Scenario
 
-DESIGN = {
-    "provider": "azure",
-    "model": "gpt-4.1-mini",
-    "start_date": "2026-01-01",
-    "training": {"method": "sft", "tier": "global", "tokens_per_epoch": 1_000_000, "epochs": 3},
-    "deployment": {"type": "global", "count": 1, "hours_per_month": 730},
-    "traffic": {"requests_per_month": 3_000_000},
-    "base": {"prompt_tokens": 2500, "output_tokens": 200},
-    "fine_tuned": {"prompt_tokens": 500, "output_tokens": 200},
-    "retrain_every_months": 6,
-    "horizon_months": 12,
-}
+DESIGN = {**ENGINE_DESIGN, "start_date": "2026-01-01"}
 
 WHOLE = re.compile(r"(tokens|epochs|runs|count|months)$")
 
