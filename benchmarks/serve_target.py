@@ -49,23 +49,10 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     target = FTCOST_APP if args.app == "ftcost" else BARE_APP
     if args.server == "granian":
-        from granian.constants import Interfaces, Loops
-        from granian.log import LogLevels
-        from granian.server import Server
+        from ftcost.cli.cmd_serve import granian_server
 
-        # The settings of ftcost.cli.cmd_serve._serve.
-        Server(
-            target,
-            address="127.0.0.1",
-            port=args.port,
-            interface=Interfaces.ASGI,
-            workers=args.workers,
-            factory=True,
-            loop=Loops.auto,
-            websockets=False,
-            log_enabled=True,
-            log_level=LogLevels.warning,
-            log_access=False,
+        granian_server(
+            target, host="127.0.0.1", port=args.port, workers=args.workers, log_level="warning"
         ).serve()
     else:
         import uvicorn

@@ -15,7 +15,7 @@ from typing import Any
 from ftcost.cli._common import add_pricing
 from ftcost.settings import Settings, from_env
 
-__all__ = ["register"]
+__all__ = ["granian_server", "register"]
 
 APP_FACTORY = "ftcost.api.app:app_from_env"
 DEFAULT_SPEC = Path("openapi") / "openapi.json"
@@ -78,11 +78,33 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _serve(args: argparse.Namespace) -> int:
+def granian_server(
+    factory: str, *, host: str, port: int, workers: int, log_level: str = "info"
+) -> Any:
+    """The granian server ``ftcost serve`` runs (``factory`` is "module:callable" of an app).
+
+    One place for the server settings, so the serving benchmark measures exactly these.
+    """
     from granian.constants import Interfaces, Loops
     from granian.log import LogLevels
     from granian.server import Server
 
+    return Server(
+        factory,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        loop=Loops.auto,
+        websockets=False,
+        log_enabled=True,
+        log_level=LogLevels(log_level),
+        log_access=False,  # the app writes its own access line, with the request id
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
     from ftcost.api.app import create_app
 
     settings = _settings(args)
@@ -94,18 +116,12 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    Server(
+    granian_server(
         APP_FACTORY,
-        address=settings.host,
+        host=settings.host,
         port=settings.port,
-        interface=Interfaces.ASGI,
         workers=settings.workers,
-        factory=True,
-        loop=Loops.auto,
-        websockets=False,
-        log_enabled=True,
-        log_level=LogLevels(settings.log_level),
-        log_access=False,  # the app writes its own access line, with the request id
+        log_level=settings.log_level,
     ).serve()
     return 0
 
