@@ -101,6 +101,27 @@ class Catalog(msgspec.Struct, frozen=True, kw_only=True):
             )
         return out
 
+    def provider_info(self, provider: str) -> CatalogInfo:
+        """``info()``'s entry for ``provider``, computed once per catalog object.
+
+        ``info()`` walks every price for its as-of dates; estimates and lookups need one entry
+        on every call. An unknown provider raises as ``provider()`` does.
+        """
+        hit = _INFO_CACHE.get(id(self))
+        if hit is None or hit[0] is not self:
+            if len(_INFO_CACHE) >= 8:
+                _INFO_CACHE.clear()
+            hit = (self, {c.provider: c for c in self.info()})
+            _INFO_CACHE[id(self)] = hit
+        if provider not in hit[1]:
+            self.provider(provider)  # raises, naming the known providers
+        return hit[1][provider]
+
+
+# Identity-keyed (a Catalog is frozen but not hashable); the entry keeps the catalog alive, so
+# an id is never reused while its entry stands.
+_INFO_CACHE: dict[int, tuple[Catalog, dict[str, CatalogInfo]]] = {}
+
 
 # ---------------------------------------------------------------------------------------------
 # Parsing and validation

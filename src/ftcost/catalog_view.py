@@ -265,7 +265,7 @@ def model_record(catalog: Catalog, provider: str, entry: ModelEntry) -> ModelRec
     """The JSON record of one model, with the sources it cites in sources-table order."""
     pf = catalog.provider(provider)
     cited = _cited(entry)
-    info = next(i for i in catalog.info() if i.provider == provider)
+    info = catalog.provider_info(provider)
     return ModelRecord(
         provider=provider,
         id=entry.id,

@@ -110,7 +110,7 @@ class DatasetAnalyzer:
         if self.entry.encoding is None:
             raise InvalidInputError(f"no encoding known for {self.entry.id}", field="model")
         self.encoding: str = self.entry.encoding
-        self.catalog_info = next(c for c in catalog.info() if c.provider == resolved.provider)
+        self.catalog_info = catalog.provider_info(resolved.provider)
         self.epochs = epochs
         self.forced_format = format
         self.limits = DatasetLimits(

@@ -310,7 +310,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
             messages=None,
         ),
     )
-    cat_info = _catalog_info(catalog, s.provider)
+    cat_info = catalog.provider_info(s.provider)
     return Resolved(
         values=values,
         prices=prices,
@@ -334,22 +334,6 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         catalog=cat_info,
         scenario=scenario_echo,
     )
-
-
-# catalog.info() walks every price for its as-of dates; resolve needs it on every call, so it
-# is computed once per catalog object (identity-keyed: a Catalog is frozen, but not hashable).
-_INFO_CACHE: dict[int, tuple[Catalog, dict[str, CatalogInfo]]] = {}
-
-
-def _catalog_info(catalog: Catalog, provider: str) -> CatalogInfo:
-    """``catalog.info()``'s entry for ``provider``, computed once per catalog."""
-    hit = _INFO_CACHE.get(id(catalog))
-    if hit is None or hit[0] is not catalog:
-        if len(_INFO_CACHE) >= 8:
-            _INFO_CACHE.clear()
-        hit = (catalog, {c.provider: c for c in catalog.info()})
-        _INFO_CACHE[id(catalog)] = hit
-    return hit[1][provider]
 
 
 def estimate(

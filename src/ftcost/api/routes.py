@@ -152,7 +152,7 @@ async def get_model(
     ] = None,
 ) -> ModelResponse:
     resolved = resolve_model(services.catalog, model_id, provider, field="model_id")
-    info = next(i for i in services.catalog.info() if i.provider == resolved.provider)
+    info = services.catalog.provider_info(resolved.provider)
     return ModelResponse(
         provider=resolved.provider,  # type: ignore[arg-type]
         requested=resolved.requested,

@@ -73,7 +73,7 @@ def count_tokens(
     result = tokens.count_request(
         counter, encoding, text=data.text, messages=messages, tools=data.tools
     )
-    info = next(c for c in services.catalog.info() if c.provider == resolved.provider)
+    info = services.catalog.provider_info(resolved.provider)
     return msgspec.structs.replace(
         result, model=resolved.entry.id, provider=resolved.provider, catalog=info
     )
