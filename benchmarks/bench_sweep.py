@@ -1,4 +1,4 @@
-"""A 10⁶-point sweep through ``ftcost.sweep`` against plain Python loops over the same points.
+"""A 10⁶-point sweep through ``engine.sweep`` against plain Python loops over the same points.
 
 The grid: the DESIGN example (Azure gpt-4.1-mini Global, shipped catalog) swept over
 ``traffic.requests_per_month`` (1,000 log-spaced values, 1e4 … 1e8) × ``fine_tuned.prompt_tokens``
@@ -36,12 +36,17 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from ftcost import costs
 from ftcost.catalog import load_catalog
-from ftcost.estimate import estimate, resolve
-from ftcost.inputs import scenario_with
-from ftcost.scenario import Scenario
-from ftcost.sweep import SweepRequest, sweep, sweep_grid
+from ftcost.engine import (
+    Scenario,
+    SweepRequest,
+    costs,
+    estimate,
+    resolve,
+    scenario_with,
+    sweep,
+    sweep_grid,
+)
 
 SCENARIO = {
     "provider": "azure",

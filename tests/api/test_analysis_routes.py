@@ -21,10 +21,16 @@ from problem_checks import SCENARIO, assert_problem, changed
 from ftcost.api.routes_analysis import dated
 from ftcost.api.schemas import SCHEMA_EXAMPLES
 from ftcost.catalog import Catalog
-from ftcost.compare import CompareRequest, compare
-from ftcost.simulate import SimulateRequest, simulate
-from ftcost.solve import SolveRequest, solve
-from ftcost.sweep import SweepRequest, sweep
+from ftcost.engine import (
+    CompareRequest,
+    SimulateRequest,
+    SolveRequest,
+    SweepRequest,
+    compare,
+    simulate,
+    solve,
+    sweep,
+)
 
 JSON = "application/json"
 

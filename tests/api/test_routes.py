@@ -19,8 +19,7 @@ from problem_checks import SCENARIO, changed
 from ftcost import __version__
 from ftcost.api.routes import Services
 from ftcost.catalog import Catalog
-from ftcost.estimate import estimate
-from ftcost.scenario import Scenario
+from ftcost.engine import Scenario, estimate
 
 JSON = "application/json"
 

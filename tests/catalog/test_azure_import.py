@@ -16,12 +16,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost.azure_import import import_azure
-from ftcost.azure_meters import MeterUse, classify_meter, normalise_meter
-from ftcost.catalog import find_price, load_catalog, parse_catalog
-from ftcost.catalog_toml import dump_provider_file
+from ftcost.catalog import (
+    MeterUse,
+    Price,
+    classify_meter,
+    dump_provider_file,
+    find_price,
+    import_azure,
+    load_catalog,
+    normalise_meter,
+    parse_catalog,
+)
 from ftcost.errors import InvalidInputError
-from ftcost.models import Price
 
 DATA = Path(__file__).resolve().parent / "data" / "azure-retail"
 PAGES = [(p.name, p.read_bytes()) for p in sorted(DATA.glob("page-*.json"))]

@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost.catalog import parse_catalog
-from ftcost.catalog_toml import dump_provider_file
-from ftcost.models import ModelEntry, Price, ProviderFile, Source
+from ftcost.catalog import (
+    ModelEntry,
+    Price,
+    ProviderFile,
+    Source,
+    dump_provider_file,
+    parse_catalog,
+)
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"
 

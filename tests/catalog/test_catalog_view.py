@@ -9,8 +9,15 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from ftcost.catalog import Catalog, load_catalog, resolve_model
-from ftcost.catalog_view import filter_models, headline, model_record, provider_summaries
+from ftcost.catalog import (
+    Catalog,
+    filter_models,
+    headline,
+    load_catalog,
+    model_record,
+    provider_summaries,
+    resolve_model,
+)
 from ftcost.errors import InvalidInputError
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"

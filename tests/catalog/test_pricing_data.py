@@ -15,9 +15,16 @@ from typing import Any
 import msgspec
 import pytest
 
-from ftcost.catalog import Catalog, find_price, load_catalog, parse_catalog
+from ftcost.catalog import (
+    Catalog,
+    ModelEntry,
+    Price,
+    ProviderFile,
+    find_price,
+    load_catalog,
+    parse_catalog,
+)
 from ftcost.errors import PriceUnavailableError
-from ftcost.models import ModelEntry, Price, ProviderFile
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"
 

@@ -69,7 +69,7 @@ def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_installed_copy_loads_its_own_catalog(site: Path, tmp_path: Path) -> None:
     """The unpacked package finds the catalog inside itself, not in a checkout."""
     code = (
-        "import ftcost, ftcost.catalog as c\n"
+        "import ftcost, ftcost.catalog.store as c\n"
         "print(ftcost.__file__)\n"
         "print(c.default_pricing_dir())\n"
         "cat = c.load_catalog()\n"

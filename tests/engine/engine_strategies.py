@@ -6,7 +6,7 @@ import math
 
 from hypothesis import strategies as st
 
-from ftcost import costs
+from ftcost.engine import costs
 
 money = st.floats(min_value=0.0, max_value=100.0, allow_nan=False, allow_infinity=False)
 tokens = st.integers(min_value=0, max_value=200_000).map(float)

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from ftcost.scenario import Scenario
+from ftcost.engine import Scenario
 
 # The scenario of DESIGN.md's example (no start date: lifecycle dates are not placed).
 DESIGN: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""``ftcost.compare``: ranking by hand-computed totals, unavailable variants, errors.
+"""``ftcost.engine.compare``: ranking by hand-computed totals, unavailable variants, errors.
 
 DESIGN example on the fixture catalog (3M requests, 2,500 → 500 prompt tokens, 200 out,
 1M tokens × 3 epochs, retrained every 6 months → 2 trainings in 12 months).
@@ -11,15 +11,15 @@ developer tier.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import msgspec
 import pytest
 from whatif_support import scenario_dict
 
-from ftcost import compare as compare_module
 from ftcost.catalog import Catalog
-from ftcost.compare import CompareRequest, compare
+from ftcost.engine import CompareRequest, compare
 from ftcost.errors import InvalidInputError, UnknownModelError
 
 
@@ -129,6 +129,9 @@ def test_bad_requests_name_the_item(
 
 def test_combination_bound(test_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """More combinations than MAX_COMPARE_VARIANTS are refused before any is estimated."""
+    compare_module = importlib.import_module(
+        "ftcost.engine.compare"
+    )  # the module, not the function
     monkeypatch.setattr(compare_module, "MAX_COMPARE_VARIANTS", 5)
     with pytest.raises(InvalidInputError) as exc:
         compare(

@@ -1,4 +1,4 @@
-"""Table tests of ``ftcost.costs.evaluate`` against hand-computed figures."""
+"""Table tests of ``ftcost.engine.costs.evaluate`` against hand-computed figures."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ftcost import costs
-from ftcost.costs import NeverReason, Prices, StagePrices
+from ftcost.engine import NeverReason, Prices, StagePrices, costs
 from ftcost.errors import InvalidInputError
 
 # Azure gpt-4.1-mini Global (S1): training $5/1M, hosting $1.70/h, tokens $0.40/$0.10/$1.60.

@@ -1,4 +1,4 @@
-"""Table tests of ``ftcost.estimate`` on the shipped catalog, and its rules on a fixture catalog."""
+"""Table tests of ``engine.estimate`` on the shipped catalog, and its rules on a fixture catalog."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import msgspec
 import pytest
 from engine_support import scenario
 
-from ftcost import costs
 from ftcost.catalog import Catalog
+from ftcost.engine import NUMERIC_FIELDS, Projection, auto_epochs, costs, estimate, resolve
 from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
-from ftcost.estimate import NUMERIC_FIELDS, auto_epochs, estimate, resolve
-from ftcost.projection import Projection
 
 
 def codes(p: Projection) -> set[str]:

@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftcost.catalog import load_catalog
-from ftcost.estimate import estimate
-from ftcost.latency import LatencyParams, Spread, _draws, estimate_latency, sample_parameter
-from ftcost.scenario import Scenario
+from ftcost.engine import Scenario, estimate
+from ftcost.engine.latency import LatencyParams, Spread, _draws, estimate_latency, sample_parameter
 
 PARAMS = LatencyParams(
     t0_s=Spread(p10=0.2, p50=0.4, p90=0.8),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ftcost.engine import LatencyParams, Spread, estimate_latency, sample_parameter
 from ftcost.errors import InvalidInputError
-from ftcost.latency import LatencyParams, Spread, estimate_latency, sample_parameter
 
 PARAMS = LatencyParams(
     t0_s=Spread(p10=0.2, p50=0.4, p90=0.8),

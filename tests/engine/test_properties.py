@@ -10,7 +10,7 @@ from engine_strategies import prices, values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost import costs
+from ftcost.engine import costs
 
 FIELDS = [f.name for f in dataclasses.fields(costs.Outcome)]
 

@@ -1,4 +1,4 @@
-"""``ftcost.simulate``: analytic probabilities and percentiles, reproducibility, errors.
+"""``ftcost.engine.simulate``: analytic probabilities and percentiles, reproducibility, errors.
 
 DESIGN example on the fixture catalog: monthly net savings are 0.0008 V − 1241 for V requests;
 training $15 every 6 months, so it pays (before retraining) when the net is at least $2.50,
@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from whatif_support import scenario_dict, with_value
 
 from ftcost.catalog import Catalog
+from ftcost.engine import MAX_SAMPLES, SimulateRequest, estimate, simulate
 from ftcost.errors import InvalidInputError
-from ftcost.estimate import estimate
-from ftcost.simulate import MAX_SAMPLES, SimulateRequest, simulate
 
 N = 200_000
 

@@ -1,4 +1,4 @@
-"""``ftcost.solve``: hand-computed answers, the never cases, errors, and hypothesis invariants.
+"""``engine.solve``: hand-computed answers, the never cases, errors, and hypothesis invariants.
 
 Figures are the fixture catalog's (tests/engine/data/catalog): Azure gpt-4.1-mini Global
 $0.40 in / $1.60 out per 1M tokens, training $5/1M, hosting $1.70/h. In the DESIGN example
@@ -18,10 +18,8 @@ from hypothesis import strategies as st
 from whatif_support import scenario_dict, with_value
 
 from ftcost.catalog import Catalog
+from ftcost.engine import Scenario, SolveRequest, estimate, solve
 from ftcost.errors import InvalidInputError, UnknownModelError
-from ftcost.estimate import estimate
-from ftcost.scenario import Scenario
-from ftcost.solve import SolveRequest, solve
 
 
 def request(data: dict[str, Any], field: str, **over: Any) -> SolveRequest:

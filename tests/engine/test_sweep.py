@@ -1,4 +1,4 @@
-"""``ftcost.sweep``: hand-computed grids, axis rules, errors, and the vectorised = scalar property.
+"""``engine.sweep``: hand-computed grids, axis rules, errors, and the vectorised = scalar property.
 
 DESIGN example on the fixture catalog: each request saves $0.0008, hosting is $1,241 a month,
 training $15 every 6 months (amortised $2.50).
@@ -17,10 +17,8 @@ from hypothesis import strategies as st
 from whatif_support import scenario_dict, with_value
 
 from ftcost.catalog import Catalog
+from ftcost.engine import Scenario, SweepRequest, estimate, resolve, sweep, sweep_grid
 from ftcost.errors import InvalidInputError
-from ftcost.estimate import estimate, resolve
-from ftcost.scenario import Scenario
-from ftcost.sweep import SweepRequest, sweep, sweep_grid
 
 
 def request(axes: list[dict[str, Any]], **over: Any) -> SweepRequest:

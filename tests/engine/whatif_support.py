@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from engine_support import DESIGN as ENGINE_DESIGN
 
-from ftcost.scenario import Scenario
+from ftcost.engine import Scenario
 
 DESIGN = {**ENGINE_DESIGN, "start_date": "2026-01-01"}
 

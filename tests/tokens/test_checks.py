@@ -14,11 +14,9 @@ from dataset_data import chat_example, chunked, jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost.catalog import Catalog
-from ftcost.dataset import DatasetAnalyzer, analyze_dataset
-from ftcost.dataset_report import DatasetReport
+from ftcost.catalog import Catalog, IntFigure, Limits, Price
+from ftcost.dataset import DatasetAnalyzer, DatasetReport, analyze_dataset
 from ftcost.errors import InvalidInputError
-from ftcost.models import IntFigure, Limits, Price
 
 GOOD = json.dumps(
     {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}

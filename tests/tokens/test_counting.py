@@ -19,9 +19,9 @@ from tokens_reference import (
     tile_tokens,
 )
 
-from ftcost import tokens
 from ftcost.errors import InvalidInputError
-from ftcost.image_tokens import image_size, image_tokens
+from ftcost.tokens import counter as tokens
+from ftcost.tokens import image_size, image_tokens
 
 ROLES = ["system", "user", "assistant", "developer", "tool"]
 

@@ -21,8 +21,7 @@ from tokens_reference import (
 )
 
 from ftcost.catalog import Catalog
-from ftcost.dataset import DatasetAnalyzer, analyze_dataset
-from ftcost.dataset_report import DatasetReport
+from ftcost.dataset import DatasetAnalyzer, DatasetReport, analyze_dataset
 from ftcost.errors import UnknownModelError
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tokens_reference import _packaged, captured_definition
 
-from ftcost import tokens
 from ftcost.errors import TokenizerUnavailableError
+from ftcost.tokens import counter as tokens
 
 
 @pytest.fixture(autouse=True)

@@ -27,12 +27,16 @@ from ftcost.api.schemas import (
     ModelsResponse,
     ModelSummary,
 )
-from ftcost.catalog import Catalog, model_regions, resolve_model
-from ftcost.catalog_view import filter_models
-from ftcost.estimate import estimate
-from ftcost.models import Method, ModelEntry, ProviderId
-from ftcost.projection import Projection
-from ftcost.scenario import Scenario
+from ftcost.catalog import (
+    Catalog,
+    Method,
+    ModelEntry,
+    ProviderId,
+    filter_models,
+    model_regions,
+    resolve_model,
+)
+from ftcost.engine import Projection, Scenario, estimate
 from ftcost.settings import Settings
 
 __all__ = ["ROUTES", "Services"]

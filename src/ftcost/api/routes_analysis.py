@@ -21,11 +21,21 @@ from litestar.params import JSONBody
 from ftcost.api.body import StrictJSON, json_body
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
-from ftcost.compare import CompareRequest, CompareResult, compare
-from ftcost.scenario import Scenario
-from ftcost.simulate import SimulateRequest, SimulateResult, simulate
-from ftcost.solve import SolveRequest, SolveResult, solve
-from ftcost.sweep import SweepRequest, SweepResult, sweep
+from ftcost.engine import (
+    CompareRequest,
+    CompareResult,
+    Scenario,
+    SimulateRequest,
+    SimulateResult,
+    SolveRequest,
+    SolveResult,
+    SweepRequest,
+    SweepResult,
+    compare,
+    simulate,
+    solve,
+    sweep,
+)
 
 __all__ = ["ANALYSIS_ROUTES", "dated"]
 

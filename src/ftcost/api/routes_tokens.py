@@ -27,11 +27,9 @@ from ftcost.api.body import StrictJSON, json_body, media_type_of, too_large, uns
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
 from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES, CountTokensRequest
-from ftcost.catalog import resolve_model
-from ftcost.dataset import DatasetAnalyzer, DatasetFormat
-from ftcost.dataset_report import DatasetReport
+from ftcost.catalog import ProviderId, resolve_model
+from ftcost.dataset import DatasetAnalyzer, DatasetFormat, DatasetReport
 from ftcost.errors import InvalidInputError
-from ftcost.models import ProviderId
 from ftcost.tokens import TokenCount
 
 __all__ = ["TOKEN_ROUTES"]

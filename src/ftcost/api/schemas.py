@@ -12,13 +12,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from ftcost.catalog import CatalogInfo
-from ftcost.compare import CompareRequest
-from ftcost.models import Encoding, Method, ModelEntry, ProviderId, Tier
-from ftcost.scenario import Scenario
-from ftcost.simulate import SimulateRequest
-from ftcost.solve import SolveRequest
-from ftcost.sweep import SweepRequest
+from ftcost.catalog import CatalogInfo, Encoding, Method, ModelEntry, ProviderId, Tier
+from ftcost.engine import CompareRequest, Scenario, SimulateRequest, SolveRequest, SweepRequest
 
 __all__ = [
     "SCHEMA_EXAMPLES",

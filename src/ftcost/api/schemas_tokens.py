@@ -1,7 +1,7 @@
 """Wire Structs of the token and dataset operations (responses are the core's own types).
 
-``POST /v1/tokens/count`` answers a ``ftcost.tokens.TokenCount``; ``POST
-/v1/datasets/analyze`` a ``ftcost.dataset_report.DatasetReport``, the same shapes as
+``POST /v1/tokens/count`` answers a ``ftcost.tokens.counter.TokenCount``; ``POST
+/v1/datasets/analyze`` a ``ftcost.dataset.report.DatasetReport``, the same shapes as
 ``ftcost count --json`` and ``ftcost analyze --json``.
 """
 
@@ -13,7 +13,7 @@ import msgspec
 from msgspec import Meta
 
 from ftcost.api.schemas import SCHEMA_EXAMPLES
-from ftcost.models import ProviderId
+from ftcost.catalog import ProviderId
 
 __all__ = ["DATASET_MEDIA_TYPES", "ChatMessageIn", "CountTokensRequest"]
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ftcost.projection import SeriesPoint
+from ftcost.engine import SeriesPoint
 
 __all__ = ["Glyphs", "cumulative_chart", "short_money"]
 

@@ -7,10 +7,8 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog import Catalog, ResolvedModel
-from ftcost.catalog_view import model_record, price_order
+from ftcost.catalog import Catalog, Price, ProviderFile, ResolvedModel, model_record, price_order
 from ftcost.cli._text import catalog_footer, figure, grid, money_symbol, wrapped
-from ftcost.models import Price, ProviderFile
 
 __all__ = ["render_model"]
 

@@ -12,8 +12,7 @@ from collections.abc import Collection, Sequence
 
 from ftcost.catalog import CatalogInfo
 from ftcost.cli._chart import cumulative_chart
-from ftcost.latency import LatencyEstimate
-from ftcost.projection import Projection, WarningItem
+from ftcost.engine import LatencyEstimate, Projection, WarningItem
 
 __all__ = [
     "WIDTH",

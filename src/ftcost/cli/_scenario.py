@@ -17,8 +17,8 @@ from typing import Any
 
 import msgspec
 
+from ftcost.engine import Scenario, decode_scenario
 from ftcost.errors import InvalidInputError
-from ftcost.scenario import Scenario, decode_scenario
 
 __all__ = [
     "FLAG_OF_PATH",

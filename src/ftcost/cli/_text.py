@@ -9,8 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Collection, Sequence
 
-from ftcost.catalog import CatalogInfo
-from ftcost.models import Status
+from ftcost.catalog import CatalogInfo, Status
 
 __all__ = [
     "STATUS_MARK",

@@ -11,10 +11,16 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ftcost.azure_import import AzureImport, import_azure
-from ftcost.catalog import default_pricing_dir, load_catalog, parse_catalog
-from ftcost.catalog_toml import dump_provider_file
-from ftcost.catalog_view import ProviderSummary, provider_summaries
+from ftcost.catalog import (
+    AzureImport,
+    ProviderSummary,
+    default_pricing_dir,
+    dump_provider_file,
+    import_azure,
+    load_catalog,
+    parse_catalog,
+    provider_summaries,
+)
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
 from ftcost.cli._text import WIDTH, grid, wrapped
 from ftcost.errors import InvalidInputError

@@ -15,9 +15,8 @@ from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_j
 from ftcost.cli._render import emit, render_projection, stdout_unicode
 from ftcost.cli._scenario import add_scenario_options, flag_hint, scenario_from_args
 from ftcost.cli.cmd_tokens import analyze_file
+from ftcost.engine import Scenario, estimate
 from ftcost.errors import InvalidInputError, UnknownModelError
-from ftcost.estimate import estimate
-from ftcost.scenario import Scenario
 
 __all__ = ["add_common", "flag_hints", "load_scenario", "register", "with_dataset"]
 

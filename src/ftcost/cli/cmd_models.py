@@ -12,16 +12,17 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog import Catalog, resolve_model
-from ftcost.catalog_view import (
+from ftcost.catalog import (
     TIERS,
     TOKEN_KINDS,
+    Catalog,
     Cell,
     Headline,
     filter_models,
     headline,
     model_record,
     other_providers,
+    resolve_model,
 )
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args
 from ftcost.cli._model_detail import render_model

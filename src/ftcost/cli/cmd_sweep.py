@@ -28,19 +28,22 @@ from ftcost.cli._render import (
 from ftcost.cli._scenario import real, whole
 from ftcost.cli.cmd_estimate import add_common, load_scenario
 from ftcost.cli.cmd_whatif import run_request_core, validated
-from ftcost.errors import InvalidInputError
-from ftcost.simulate import (
+from ftcost.engine import (
     Distribution,
     Fixed,
     Lognormal,
     Percentiles,
     SimulateRequest,
     SimulateResult,
+    SweepAxis,
+    SweepRequest,
+    SweepResult,
     Triangular,
     Uniform,
     simulate,
+    sweep,
 )
-from ftcost.sweep import SweepAxis, SweepRequest, SweepResult, sweep
+from ftcost.errors import InvalidInputError
 
 __all__ = ["parse_axis", "parse_distribution", "register"]
 

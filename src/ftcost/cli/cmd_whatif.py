@@ -17,10 +17,17 @@ from ftcost.cli._common import catalog_from_args, print_json
 from ftcost.cli._render import bullets, compact_money, count, emit, money, months, table
 from ftcost.cli._scenario import real
 from ftcost.cli.cmd_estimate import add_common, load_scenario, run_core
-from ftcost.compare import CompareRequest, CompareResult, CompareVariants, compare
+from ftcost.engine import (
+    CompareRequest,
+    CompareResult,
+    CompareVariants,
+    SolveRequest,
+    SolveResult,
+    compare,
+    field_path,
+    solve,
+)
 from ftcost.errors import InvalidInputError
-from ftcost.scenario import field_path
-from ftcost.solve import SolveRequest, SolveResult, solve
 
 __all__ = ["register", "run_request_core", "validated"]
 

@@ -13,7 +13,7 @@ and ``scenario`` (the scenario as resolved: counted tokens, resolved epochs and 
 Money is USD (the catalog's ``currency``) and unrounded; JSON is snake_case. Numbers are never
 NaN or infinite: a figure that does not exist is ``null``.
 
-``ftcost.projection_build.build_projection`` fills it in from a resolved scenario; the reason codes
+``ftcost.engine.build.build_projection`` fills it in from a resolved scenario; the reason codes
 and sentences for a fine-tuning that never pays (``REASON_CODES``, ``reason_text``) are here, as
 other results (solve, simulate, inputs) name them too.
 """
@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import msgspec
 
-from ftcost import costs
 from ftcost.catalog import CatalogInfo
-from ftcost.latency import LatencyEstimate
-from ftcost.scenario import Scenario
-
-if TYPE_CHECKING:
-    from ftcost.estimate import Resolved
+from ftcost.engine import costs
+from ftcost.engine.latency import LatencyEstimate
+from ftcost.engine.scenario import Scenario
 
 __all__ = [
     "REASON_CODES",
@@ -232,7 +229,7 @@ def _money(x: float) -> str:
 
 
 def reason_text(
-    code: int, values: Mapping[str, float], o: costs.Outcome, r: Resolved
+    code: int, values: Mapping[str, float], o: costs.Outcome, months_to_shutdown: float
 ) -> str | None:
     """A sentence saying why fine-tuning never pays (None when it pays)."""
     c_base = float(o.base_request_usd)
@@ -257,7 +254,7 @@ def reason_text(
         )
     if code == costs.NeverReason.SHUTDOWN_BEFORE_PAYBACK:
         return (
-            f"the fine-tuned model shuts down {r.prices.months_to_shutdown:.1f} months after "
+            f"the fine-tuned model shuts down {months_to_shutdown:.1f} months after "
             f"the start, before payback at {float(o.months_to_repay_training):.1f} months"
         )
     return None

@@ -1,11 +1,11 @@
 """What resolving a scenario says besides numbers: its warnings and assumptions.
 
-``Notes`` collects them while ``ftcost.estimate.resolve`` runs: warnings for derived or uncertain
+``Notes`` collects them while ``engine.resolve`` runs: warnings for derived or uncertain
 catalog figures (``figure_warning``), for lifecycle dates inside the horizon (``check_lifecycle``)
 and for choices the numbers do not show (``add_static_warnings``: data residency, spot training,
 latency figures missing or not verified), then the assumptions every Projection lists
 (``add_assumptions``). Months are 730 hours (``HOURS_PER_MONTH``). The warnings that depend on
-the numbers are ``ftcost.projection_build.value_warnings``.
+the numbers are ``ftcost.engine.build.value_warnings``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from ftcost.models import ModelEntry, Price
-from ftcost.projection import WarningItem
-from ftcost.scenario import Scenario
+from ftcost.catalog import ModelEntry, Price
+from ftcost.engine.projection import WarningItem
+from ftcost.engine.scenario import Scenario
 
 __all__ = [
     "DAYS_PER_MONTH",

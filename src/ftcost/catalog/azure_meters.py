@@ -38,8 +38,8 @@ from decimal import Decimal
 
 import msgspec
 
-from ftcost.models import Encoding, PriceKind, Tier
-from ftcost.models import Variant as VariantName
+from ftcost.catalog.schema import Encoding, PriceKind, Tier
+from ftcost.catalog.schema import Variant as VariantName
 
 __all__ = ["MODEL_ORDER", "MeterUse", "classify_meter", "normalise_meter"]
 

@@ -52,7 +52,7 @@ horizon_months                      12           length of the projection
 
 ``decode_scenario`` decodes JSON or TOML bytes and turns msgspec's errors into
 ``InvalidInputError`` with ``field`` set to the dotted path (``fine_tuned.prompt_tokens``).
-Checks that involve several fields or the catalog happen in ``ftcost.estimate.resolve``.
+Checks that involve several fields or the catalog happen in ``ftcost.engine.estimate.resolve``.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from ftcost.catalog import Method, ProviderId, Tier
 from ftcost.errors import InvalidInputError
-from ftcost.models import Method, ProviderId, Tier
 
 __all__ = [
     "Deployment",

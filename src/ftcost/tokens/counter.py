@@ -10,7 +10,7 @@ Encodings
     local path never makes tiktoken touch the network. A missing or damaged file raises
     ``TokenizerUnavailableError``. Encodings load lazily, once per process, under a lock.
 
-Counting (the methods themselves are in ``ftcost.chat_tokens``)
+Counting (the methods themselves are in ``ftcost.tokens.chat``)
     * text: ``len(encode_ordinary(text))`` — special-token strings such as ``<|endoftext|>``
       count as the plain text they are, as the API treats user text;
     * chat messages: ``3 + tokens(role) + tokens(content)`` per message, ``+ 1 + tokens(name)``
@@ -22,7 +22,7 @@ Counting (the methods themselves are in ``ftcost.chat_tokens``)
 ``count_request`` gives the per-part breakdown behind ``ftcost count`` and
 ``POST /v1/tokens/count``.
 
-Only this module imports tiktoken, and only inside functions: importing ``ftcost.tokens``
+Only this module imports tiktoken, and only inside functions: importing ``ftcost.tokens.counter``
 loads no tokenizer.
 """
 
@@ -40,10 +40,10 @@ from typing import Any, Protocol
 
 import msgspec
 
-from ftcost import chat_tokens
 from ftcost.catalog import CatalogInfo
-from ftcost.chat_tokens import EstimatePart, Issue
 from ftcost.errors import InvalidInputError, TokenizerUnavailableError
+from ftcost.tokens import chat as chat_tokens
+from ftcost.tokens.chat import EstimatePart, Issue
 
 __all__ = [
     "ENCODINGS",

@@ -1,10 +1,14 @@
-"""Resolve a Scenario against the catalog, evaluate it, and build the Projection.
+"""Turn a Scenario into ``Resolved``: every catalog lookup and token count, done once.
 
 The interface other features (solve, sweep, compare, simulate) build on::
 
     resolved = resolve(scenario, catalog, counter)     # all catalog and token work, once
-    outcome = ftcost.costs.evaluate(values, resolved.prices)  # pure numpy, broadcasting
-    projection = estimate(scenario, catalog, counter)  # = build_projection(resolved)
+    outcome = ftcost.engine.costs.evaluate(values, resolved.prices)  # pure numpy, broadcasting
+    projection = build_projection(resolved)            # ftcost.engine.build
+
+``resolve`` runs in named steps: the models, the training stages, the deployments and their
+prices, the counted prompts and their token prices, then the notes (lifecycle, warnings,
+assumptions) and the scenario as resolved.
 
 * ``NUMERIC_FIELDS``: every numeric Scenario input by dotted path. ``Resolved.values`` holds each
   of them as a float (epochs ``"auto"`` and counted prompts already turned into numbers), plus
@@ -14,9 +18,7 @@ The interface other features (solve, sweep, compare, simulate) build on::
   which ``resolve`` has already turned into ``training.epochs``).
 * ``Resolved.prices`` (``costs.Prices``) holds every catalog figure as a float.
 * ``Resolved`` also carries the model ids, the catalog-only warnings, the assumptions, the
-  catalog info and the scenario as resolved; ``value_warnings(resolved, values, outcome)``
-  gives the warnings that depend on the numbers (developer deployment with traffic, idle
-  deployment, job token limit, RFT cap).
+  catalog info and the scenario as resolved.
 
 ``start_date`` null: the core never reads the clock, so adapters fill in today; when it is still
 null, deprecation and shutdown dates are listed but not placed inside the horizon.
@@ -29,32 +31,25 @@ from typing import cast
 
 import msgspec
 
-from ftcost import costs
-from ftcost.catalog import Catalog, CatalogInfo, check_region, find_price
-from ftcost.errors import InvalidInputError, PriceUnavailableError
-from ftcost.latency import DEFAULT_SAMPLES, DEFAULT_SEED, LatencyParams, Spread
-from ftcost.models import Latency, Tier
-from ftcost.projection import Projection, WarningItem
-from ftcost.projection_build import build_projection, value_warnings
-from ftcost.scenario import RequestShape, Scenario, Stage, Training
-from ftcost.scenario_notes import (
-    HOURS_PER_MONTH,
-    Notes,
-    add_assumptions,
-    add_static_warnings,
-    check_lifecycle,
+from ftcost.catalog import (
+    Catalog,
+    CatalogInfo,
+    Latency,
+    ModelEntry,
+    ResolvedModel,
+    Tier,
+    check_region,
+    find_price,
 )
-from ftcost.training import StageInfo, auto_epochs, resolve_entry, resolve_stage, token_prices
+from ftcost.engine import costs
+from ftcost.engine.latency import LatencyParams, Spread
+from ftcost.engine.notes import Notes, add_assumptions, add_static_warnings, check_lifecycle
+from ftcost.engine.projection import WarningItem
+from ftcost.engine.scenario import RequestShape, Scenario, Stage, Training
+from ftcost.engine.training import StageInfo, resolve_entry, resolve_stage, token_prices
+from ftcost.errors import InvalidInputError, PriceUnavailableError
 
-__all__ = [
-    "HOURS_PER_MONTH",
-    "NUMERIC_FIELDS",
-    "Resolved",
-    "auto_epochs",
-    "estimate",
-    "resolve",
-    "value_warnings",
-]
+__all__ = ["NUMERIC_FIELDS", "ModelUse", "Resolved", "latency_params", "resolve"]
 
 
 NUMERIC_FIELDS: tuple[str, ...] = (
@@ -146,10 +141,17 @@ def _count(
     return int(tokens.count_prompt(use, encoding, text=shape.prompt, messages=messages))
 
 
-def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None) -> Resolved:
-    """Look up every price, count every prompt and check every cross-field rule, once."""
-    ctx = Notes()
-    s = scenario
+class _Models(msgspec.Struct, frozen=True, kw_only=True):
+    """The catalog entries of the trained, base and fine-tuned models, and the region."""
+
+    region: str | None
+    trained: tuple[ResolvedModel, ModelEntry]
+    base: tuple[ResolvedModel, ModelEntry]
+    fine_tuned: tuple[ResolvedModel, ModelEntry]
+
+
+def _models(s: Scenario, catalog: Catalog) -> _Models:
+    """Step 1: the provider, the region and the three models, each checked."""
     catalog.provider(s.provider)
     region = _region(s, catalog)
     rm, entry = resolve_entry(catalog, s.model, s.provider, "model")
@@ -157,54 +159,77 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         raise InvalidInputError(
             f"{entry.id} cannot be fine-tuned (base or grader model only)", field="model"
         )
-    brm, bentry = resolve_entry(catalog, s.base.model or s.model, s.provider, "base.model")
-    frm, fentry = resolve_entry(
-        catalog, s.fine_tuned.model or s.model, s.provider, "fine_tuned.model"
-    )
-    if fentry.id != entry.id:
+    base = resolve_entry(catalog, s.base.model or s.model, s.provider, "base.model")
+    ft = resolve_entry(catalog, s.fine_tuned.model or s.model, s.provider, "fine_tuned.model")
+    if ft[1].id != entry.id:
         raise InvalidInputError(
             f"fine_tuned.model {s.fine_tuned.model!r} is not the trained model {entry.id}; "
             "use base.model for another (larger) base model",
             field="fine_tuned.model",
         )
+    return _Models(region=region, trained=(rm, entry), base=base, fine_tuned=ft)
 
-    # Training stages.
-    stage_prices: list[costs.StagePrices] = []
+
+class _Stages(msgspec.Struct, frozen=True, kw_only=True):
+    prices: tuple[costs.StagePrices, ...]
+    infos: tuple[StageInfo, ...]
+    values: dict[str, float]
+    echoes: tuple[Training | Stage, ...]
+
+
+def _stages(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Stages:
+    """Step 2: every training stage (the first and ``training.stages``) with its prices."""
+    prices: list[costs.StagePrices] = []
     infos: list[StageInfo] = []
     values: dict[str, float] = {}
     echoes: list[Training | Stage] = []
     all_stages: list[Training | Stage] = [s.training, *s.training.stages]
     for i, st in enumerate(all_stages):
-        sp, info, vals, echo = resolve_stage(ctx, catalog, s, entry, region, i, st)
-        stage_prices.append(sp)
+        sp, info, vals, echo = resolve_stage(ctx, catalog, s, m.trained[1], m.region, i, st)
+        prices.append(sp)
         infos.append(info)
         values.update(vals)
         echoes.append(echo)
+    return _Stages(prices=tuple(prices), infos=tuple(infos), values=values, echoes=tuple(echoes))
 
-    # Hosting and the fine-tuned deployment.
-    dep = s.deployment
-    if dep.type not in entry.deployments:
+
+def _check_deployable(entry: ModelEntry, dep: str, field: str) -> None:
+    if dep not in entry.deployments:
         raise PriceUnavailableError(
-            f"{entry.id} cannot be deployed as {dep.type!r} after fine-tuning; types: "
+            f"{entry.id} cannot be deployed as {dep!r} after fine-tuning; types: "
             f"{', '.join(entry.deployments)}",
-            field="deployment.type",
+            field=field,
         )
+
+
+def _deployments(ctx: Notes, s: Scenario, m: _Models) -> tuple[float, Tier, Tier]:
+    """Step 3: the hosting price and the deployment types of both setups."""
+    entry = m.trained[1]
+    dep = s.deployment
+    _check_deployable(entry, dep.type, "deployment.type")
     hosting = ctx.figure(
         f"{entry.id} {dep.type} hosting price",
-        find_price(entry, "hosting", dep.type, region=region, field="deployment.type"),
+        find_price(entry, "hosting", dep.type, region=m.region, field="deployment.type"),
     )
     ft_dep: Tier = s.fine_tuned.deployment or dep.type
-    if ft_dep not in entry.deployments:
-        raise PriceUnavailableError(
-            f"{entry.id} cannot be deployed as {ft_dep!r} after fine-tuning; types: "
-            f"{', '.join(entry.deployments)}",
-            field="fine_tuned.deployment",
-        )
+    _check_deployable(entry, ft_dep, "fine_tuned.deployment")
     base_dep: Tier = s.base.deployment or "global"
+    return hosting, ft_dep, base_dep
 
-    # Request shapes: counts, then prices.
-    b_prompt = _count(counter, bentry.encoding, s.base, "base")
-    f_prompt = _count(counter, fentry.encoding, s.fine_tuned, "fine_tuned")
+
+class _Shapes(msgspec.Struct, frozen=True, kw_only=True):
+    """Step 4's result: prompt and output tokens of both setups."""
+
+    base_prompt: int
+    fine_tuned_prompt: int
+    base_output: int
+    fine_tuned_output: int
+
+
+def _shapes(counter: object | None, s: Scenario, m: _Models) -> _Shapes:
+    """Step 4: prompt tokens (given or counted), output tokens and the cached-token checks."""
+    b_prompt = _count(counter, m.base[1].encoding, s.base, "base")
+    f_prompt = _count(counter, m.fine_tuned[1].encoding, s.fine_tuned, "fine_tuned")
     for name, n in (("base", b_prompt), ("fine_tuned", f_prompt)):
         if n is None:
             raise InvalidInputError(
@@ -228,46 +253,35 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
                 f"{name}.prompt_tokens ({prompt})",
                 field=f"{name}.cached_prompt_tokens",
             )
+    return _Shapes(
+        base_prompt=b_prompt, fine_tuned_prompt=f_prompt, base_output=b_out, fine_tuned_output=f_out
+    )
+
+
+def _prices(
+    ctx: Notes, s: Scenario, m: _Models, stages: _Stages, deps: tuple[float, Tier, Tier]
+) -> costs.Prices:
+    """Step 5: token prices of both setups and the lifecycle, as ``costs.Prices``."""
+    hosting, ft_dep, base_dep = deps
+    entry, bentry, fentry = m.trained[1], m.base[1], m.fine_tuned[1]
     b_in, b_cached, b_outp = token_prices(
-        ctx, bentry, base_dep, region, "base", "base.deployment", s.base.cached_prompt_tokens
+        ctx, bentry, base_dep, m.region, "base", "base.deployment", s.base.cached_prompt_tokens
     )
     f_in, f_cached, f_outp = token_prices(
         ctx,
         fentry,
         ft_dep,
-        region,
+        m.region,
         "fine_tuned",
         "fine_tuned.deployment",
         s.fine_tuned.cached_prompt_tokens,
     )
-
-    # Lifecycle (fine-tuned model decides payback; the base model only warns).
-    start = s.start_date
-    shutdown = check_lifecycle(ctx, entry, "fine-tuned", start, s.horizon_months)
+    # Lifecycle (the fine-tuned model decides payback; the base model only warns).
+    shutdown = check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
     if bentry.id != entry.id:
-        check_lifecycle(ctx, bentry, "base", start, s.horizon_months)
-
-    retrain = s.retrain_every_months or 0
-    values.update(
-        {
-            "traffic.requests_per_month": float(s.traffic.requests_per_month),
-            "base.prompt_tokens": float(b_prompt),
-            "base.cached_prompt_tokens": float(s.base.cached_prompt_tokens),
-            "base.output_tokens": float(b_out),
-            "fine_tuned.prompt_tokens": float(f_prompt),
-            "fine_tuned.cached_prompt_tokens": float(s.fine_tuned.cached_prompt_tokens),
-            "fine_tuned.output_tokens": float(f_out),
-            "deployment.count": float(dep.count),
-            "deployment.hours_per_month": float(dep.hours_per_month),
-            "retrain_every_months": float(retrain),
-            "horizon_months": float(s.horizon_months),
-        }
-    )
-    fields = NUMERIC_FIELDS + tuple(
-        f"{costs.stage_prefix(i)}.{f}" for i in range(1, len(infos)) for f in costs.STAGE_FIELDS
-    )
-    prices = costs.Prices(
-        training=tuple(stage_prices),
+        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
+    return costs.Prices(
+        training=stages.prices,
         hosting_usd_per_hour=hosting,
         base_input_usd_per_mtok=b_in,
         base_cached_input_usd_per_mtok=b_cached,
@@ -279,24 +293,47 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         base_latency=latency_params(bentry.latency),
         fine_tuned_latency=latency_params(fentry.latency),
     )
-    add_static_warnings(ctx, s, entry, bentry, region, ft_dep, base_dep)
-    add_assumptions(ctx, s, entry, bentry, retrain)
 
-    first = echoes[0]
+
+def _values(s: Scenario, stages: _Stages, shapes: _Shapes) -> dict[str, float]:
+    """Every numeric input as a float (``NUMERIC_FIELDS`` and the further stages' fields)."""
+    dep = s.deployment
+    return {
+        **stages.values,
+        "traffic.requests_per_month": float(s.traffic.requests_per_month),
+        "base.prompt_tokens": float(shapes.base_prompt),
+        "base.cached_prompt_tokens": float(s.base.cached_prompt_tokens),
+        "base.output_tokens": float(shapes.base_output),
+        "fine_tuned.prompt_tokens": float(shapes.fine_tuned_prompt),
+        "fine_tuned.cached_prompt_tokens": float(s.fine_tuned.cached_prompt_tokens),
+        "fine_tuned.output_tokens": float(shapes.fine_tuned_output),
+        "deployment.count": float(dep.count),
+        "deployment.hours_per_month": float(dep.hours_per_month),
+        "retrain_every_months": float(s.retrain_every_months or 0),
+        "horizon_months": float(s.horizon_months),
+    }
+
+
+def _echo(
+    s: Scenario, m: _Models, stages: _Stages, shapes: _Shapes, ft_dep: Tier, base_dep: Tier
+) -> Scenario:
+    """The scenario as resolved: model ids, counted tokens, resolved epochs and deployments."""
+    first = stages.echoes[0]
     assert isinstance(first, Training)
-    scenario_echo = msgspec.structs.replace(
+    frm, fentry = m.fine_tuned
+    return msgspec.structs.replace(
         s,
-        model=entry.id,
-        region=region,
+        model=m.trained[1].id,
+        region=m.region,
         training=msgspec.structs.replace(
-            first, stages=[e for e in echoes[1:] if isinstance(e, Stage)]
+            first, stages=[e for e in stages.echoes[1:] if isinstance(e, Stage)]
         ),
         base=msgspec.structs.replace(
             s.base,
-            model=bentry.id,
+            model=m.base[1].id,
             deployment=base_dep,
-            prompt_tokens=b_prompt,
-            output_tokens=b_out,
+            prompt_tokens=shapes.base_prompt,
+            output_tokens=shapes.base_output,
             prompt=None,
             messages=None,
         ),
@@ -304,48 +341,55 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
             s.fine_tuned,
             model=frm.fine_tune_id or fentry.id,
             deployment=ft_dep,
-            prompt_tokens=f_prompt,
-            output_tokens=f_out,
+            prompt_tokens=shapes.fine_tuned_prompt,
+            output_tokens=shapes.fine_tuned_output,
             prompt=None,
             messages=None,
         ),
     )
-    cat_info = catalog.provider_info(s.provider)
-    return Resolved(
-        values=values,
-        prices=prices,
-        fields=fields,
-        provider=s.provider,
-        model=ModelUse(
-            id=entry.id, requested=rm.requested, deployment=dep.type, encoding=entry.encoding
-        ),
-        base=ModelUse(
-            id=bentry.id, requested=brm.requested, deployment=base_dep, encoding=bentry.encoding
-        ),
-        fine_tuned=ModelUse(
-            id=fentry.id, requested=frm.requested, deployment=ft_dep, encoding=fentry.encoding
-        ),
-        stages=tuple(infos),
-        deployment_type=dep.type,
-        region=region,
-        start_date=start,
-        warnings=tuple(ctx.warnings),
-        assumptions=tuple(ctx.assumptions),
-        catalog=cat_info,
-        scenario=scenario_echo,
+
+
+def _use(pair: tuple[ResolvedModel, ModelEntry], deployment: str) -> ModelUse:
+    rm, entry = pair
+    return ModelUse(
+        id=entry.id, requested=rm.requested, deployment=deployment, encoding=entry.encoding
     )
 
 
-def estimate(
-    scenario: Scenario,
-    catalog: Catalog,
-    counter: object | None = None,
-    *,
-    seed: int = DEFAULT_SEED,
-    samples: int = DEFAULT_SAMPLES,
-) -> Projection:
-    """The Projection of ``scenario``: ``build_projection(resolve(...))``."""
-    return build_projection(resolve(scenario, catalog, counter), seed=seed, samples=samples)
+def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None) -> Resolved:
+    """Look up every price, count every prompt and check every cross-field rule, once."""
+    ctx = Notes()
+    s = scenario
+    m = _models(s, catalog)
+    stages = _stages(ctx, catalog, s, m)
+    deps = _deployments(ctx, s, m)
+    _, ft_dep, base_dep = deps
+    shapes = _shapes(counter, s, m)
+    prices = _prices(ctx, s, m, stages, deps)
+    add_static_warnings(ctx, s, m.trained[1], m.base[1], m.region, ft_dep, base_dep)
+    add_assumptions(ctx, s, m.trained[1], m.base[1], s.retrain_every_months or 0)
+    fields = NUMERIC_FIELDS + tuple(
+        f"{costs.stage_prefix(i)}.{f}"
+        for i in range(1, len(stages.infos))
+        for f in costs.STAGE_FIELDS
+    )
+    return Resolved(
+        values=_values(s, stages, shapes),
+        prices=prices,
+        fields=fields,
+        provider=s.provider,
+        model=_use(m.trained, s.deployment.type),
+        base=_use(m.base, base_dep),
+        fine_tuned=_use(m.fine_tuned, ft_dep),
+        stages=stages.infos,
+        deployment_type=s.deployment.type,
+        region=m.region,
+        start_date=s.start_date,
+        warnings=tuple(ctx.warnings),
+        assumptions=tuple(ctx.assumptions),
+        catalog=catalog.provider_info(s.provider),
+        scenario=_echo(s, m, stages, shapes, ft_dep, base_dep),
+    )
 
 
 def latency_params(lat: Latency | None) -> LatencyParams | None:

@@ -4,7 +4,7 @@
 (or RFT hourly and grader token) prices, turns epochs ``"auto"`` into a number (``auto_epochs``)
 and returns its prices, labels (``StageInfo``) and numeric values. ``token_prices`` (input,
 cached-input and output prices of one model and deployment) serves the grader here and the base
-and fine-tuned setups in ``ftcost.estimate``.
+and fine-tuned setups in ``ftcost.engine.estimate``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,20 @@ import math
 
 import msgspec
 
-from ftcost import costs
-from ftcost.catalog import Catalog, ResolvedModel, find_price, resolve_model
+from ftcost.catalog import (
+    Catalog,
+    IntFigure,
+    ModelEntry,
+    ResolvedModel,
+    Tier,
+    Variant,
+    find_price,
+    resolve_model,
+)
+from ftcost.engine import costs
+from ftcost.engine.notes import Notes
+from ftcost.engine.scenario import Scenario, Stage, Training
 from ftcost.errors import InvalidInputError, PriceUnavailableError
-from ftcost.models import IntFigure, ModelEntry, Tier, Variant
-from ftcost.scenario import Scenario, Stage, Training
-from ftcost.scenario_notes import Notes
 
 __all__ = ["StageInfo", "auto_epochs", "resolve_entry", "resolve_stage", "token_prices"]
 

@@ -4,14 +4,14 @@ The one entry point (the core does no file I/O; callers pass byte chunks)::
 
     report = analyze_dataset(
         chunks,                      # Iterable[bytes]: the training file, any chunking
-        catalog=catalog,             # ftcost.catalog.Catalog
+        catalog=catalog,             # ftcost.catalog.store.Catalog
         model="gpt-4.1-mini",        # name, alias or fine-tuned id
         provider=None,               # "azure" | "openai" | None (first match)
-        epochs="auto",               # int >= 1 or "auto" (ftcost.estimate.auto_epochs)
+        epochs="auto",               # int >= 1 or "auto" (ftcost.engine.estimate.auto_epochs)
         format=None,                 # None = detect | "chat" | "prompt_completion" | "dpo" | "rft"
         validation=None,             # Iterable[bytes] of a validation file (reported, not billed)
         counter=None,                # a TokenCounter; None = the tiktoken counter
-        workers=1,                   # > 1: worker processes (see ftcost.dataset_parallel)
+        workers=1,                   # > 1: worker processes (see ftcost.dataset.parallel)
         progress=None,               # Callable[[bytes_done], None]
     )
     report.examples, report.tokens.billed_per_epoch, report.training_tokens, report.epochs.value
@@ -25,9 +25,9 @@ Formats (detected from the first lines; ``format`` forces one):
 ``chat`` (``messages``, optional ``tools``/``functions``), ``prompt_completion``
 (``prompt``/``completion``: babbage-002, davinci-002), ``dpo`` (``input.messages``,
 ``preferred_output``, ``non_preferred_output``) and ``rft`` (``messages``; other keys are for
-graders and not counted). Token counting is described in ``ftcost.tokens`` and
-``ftcost.chat_tokens``; checks in ``ftcost.dataset_checks``; streaming and memory in
-``ftcost.dataset_stream``.
+graders and not counted). Token counting is described in ``ftcost.tokens.counter`` and
+``ftcost.tokens.chat``; checks in ``ftcost.dataset.checks``; streaming and memory in
+``ftcost.dataset.stream``.
 """
 
 from __future__ import annotations
@@ -35,11 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, get_args
 
-from ftcost.catalog import Catalog, resolve_model
-from ftcost.chat_tokens import METHOD, EstimatePart, Issue, estimate_method
-from ftcost.dataset_checks import BatchParams, DatasetFormat
-from ftcost.dataset_format import detect_format, find_separator
-from ftcost.dataset_report import (
+from ftcost.catalog import Catalog, IntFigure, resolve_model
+from ftcost.dataset.checks import BatchParams, DatasetFormat
+from ftcost.dataset.format import detect_format, find_separator
+from ftcost.dataset.report import (
     FORMAT_METHOD,
     DatasetLimits,
     DatasetReport,
@@ -50,10 +49,10 @@ from ftcost.dataset_report import (
     per_example,
     tier_costs,
 )
-from ftcost.dataset_stream import FileScan
+from ftcost.dataset.stream import FileScan
+from ftcost.engine import auto_epochs
 from ftcost.errors import InvalidInputError
-from ftcost.estimate import auto_epochs
-from ftcost.models import IntFigure
+from ftcost.tokens import METHOD, EstimatePart, Issue, estimate_method
 
 __all__ = ["FORMATS", "DatasetAnalyzer", "DatasetFormat", "analyze_dataset", "detect_format"]
 

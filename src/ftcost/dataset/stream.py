@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ftcost.chat_tokens import Issue
-from ftcost.dataset_checks import ISSUE_CAP, BatchParams, BatchResult, analyze_batch
+from ftcost.dataset.checks import ISSUE_CAP, BatchParams, BatchResult, analyze_batch
+from ftcost.tokens import Issue
 
 __all__ = ["FileScan"]
 
@@ -162,7 +162,7 @@ class FileScan:
             return
         if self._workers > 1:
             if self._pool is None:
-                from ftcost.dataset_parallel import WorkerPool
+                from ftcost.dataset.parallel import WorkerPool
 
                 self._pool = WorkerPool(self._workers, self.params, self._merge)
             self._pool.submit(blob, start)

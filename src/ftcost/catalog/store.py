@@ -2,8 +2,8 @@
 
 ``parse_catalog`` is pure (bytes in, ``ProviderFile`` out); ``load_catalog`` is the one place in
 the core that reads files. The rules a file must meet beyond its schema are in
-``ftcost.catalog_checks``; lookups (``resolve_model``, ``find_price``, regions) are in
-``ftcost.catalog_lookup`` and re-exported here. Lookups never guess: a price the catalog does not
+``ftcost.catalog.checks``; lookups (``resolve_model``, ``find_price``, regions) are in
+``ftcost.catalog.lookup``. Lookups never guess: a price the catalog does not
 have raises ``PriceUnavailableError`` naming what is there instead.
 """
 
@@ -17,33 +17,17 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog_checks import check_provider_file
-from ftcost.catalog_lookup import (
-    ResolvedModel,
-    check_region,
-    find_price,
-    known_regions,
-    matching_price,
-    model_regions,
-    resolve_model,
-)
+from ftcost.catalog.checks import check_provider_file
+from ftcost.catalog.schema import ModelEntry, Price, ProviderFile
 from ftcost.errors import CatalogError, PriceUnavailableError
-from ftcost.models import ModelEntry, Price, ProviderFile
 
 __all__ = [
     "Catalog",
     "CatalogInfo",
-    "ResolvedModel",
-    "check_region",
     "default_pricing_dir",
-    "find_price",
-    "known_regions",
     "load_catalog",
-    "matching_price",
     "merge_overlay",
-    "model_regions",
     "parse_catalog",
-    "resolve_model",
 ]
 
 _MSGSPEC_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
@@ -168,7 +152,7 @@ def default_pricing_dir() -> Path:
     packaged = Path(str(resources.files("ftcost"))) / "_pricing"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "pricing"
+    return Path(__file__).resolve().parents[3] / "pricing"
 
 
 def load_catalog(directory: Path | None = None, overlays: Sequence[Path] = ()) -> Catalog:

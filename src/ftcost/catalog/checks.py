@@ -14,8 +14,8 @@ from typing import Any
 
 import msgspec
 
+from ftcost.catalog.schema import ProviderFile
 from ftcost.errors import CatalogError
-from ftcost.models import ProviderFile
 
 __all__ = ["check_provider_file"]
 

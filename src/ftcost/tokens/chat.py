@@ -1,7 +1,7 @@
 """How chat messages, tool definitions, tool calls and images are counted (pure, no tiktoken).
 
 Every function takes ``n``, a ``str -> tokens`` function for the model's encoding
-(``ftcost.tokens.text_length``), and a ``Sink`` that collects problems and estimates.
+(``ftcost.tokens.counter.text_length``), and a ``Sink`` that collects problems and estimates.
 
 Exact (the OpenAI cookbook method for the chat models, ``num_tokens_from_messages``)
     ``3 + tokens(role) + tokens(content)`` per message, ``+ 1 + tokens(name)`` when a name is
@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ftcost.image_tokens import image_part_tokens
+from ftcost.tokens.images import image_part_tokens
 
 __all__ = [
     "METHOD",

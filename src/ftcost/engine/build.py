@@ -1,6 +1,6 @@
 """Build the Projection of a resolved scenario from the numbers ``costs.evaluate`` returns.
 
-``build_projection`` turns one evaluation into the result Structs of ``ftcost.projection``
+``build_projection`` turns one evaluation into the result Structs of ``ftcost.engine.projection``
 (training stages, per-request prices, latency percentiles, break-even, the monthly series);
 ``value_warnings`` gives the warnings that depend on the numbers (developer deployment with
 traffic, idle deployment, job token limit, too few examples, RFT cap).
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ftcost import costs
-from ftcost.latency import LatencyEstimate, estimate_latency
-from ftcost.projection import (
+from ftcost.engine import costs
+from ftcost.engine.latency import LatencyEstimate, estimate_latency
+from ftcost.engine.projection import (
     REASON_CODES,
     BreakEven,
     Horizon,
@@ -32,7 +32,7 @@ from ftcost.projection import (
 )
 
 if TYPE_CHECKING:
-    from ftcost.estimate import Resolved
+    from ftcost.engine.resolve import Resolved
 
 __all__ = ["build_projection", "value_warnings"]
 
@@ -197,7 +197,7 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
             crossover_month=int(crossover) if crossover is not None else None,
             pays=code == costs.NeverReason.PAYS,
             reason_code=REASON_CODES[code],
-            reason=reason_text(code, v, o, r),
+            reason=reason_text(code, v, o, r.prices.months_to_shutdown),
         ),
         horizon=Horizon(
             months=horizon,

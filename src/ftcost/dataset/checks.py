@@ -4,7 +4,7 @@
 ``BatchResult`` of plain numbers, a histogram of example sizes, duplicate-check hashes and the
 issues found, each with its line number. It never raises on bad input: every line that is not a
 countable example gets an issue. It runs in the calling process or in a worker process
-(``ftcost.dataset_parallel``); in a worker it uses the process-wide tiktoken counter.
+(``ftcost.dataset.parallel``); in a worker it uses the process-wide tiktoken counter.
 
 Line handling: lines end at ``\\n`` (``\\r\\n`` accepted); surrounding whitespace is ignored; a
 UTF-8 byte-order mark is accepted (on a line other than the first it is also reported); JSON is
@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ftcost.chat_tokens import Issue, Severity, Sink, count_chat, count_messages
+from ftcost.tokens import Issue, Severity, Sink, count_chat, count_messages
 
 __all__ = [
     "BOM",

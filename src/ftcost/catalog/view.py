@@ -12,17 +12,14 @@ from typing import Any, Literal
 
 import msgspec
 
-from ftcost.catalog import (
-    Catalog,
-    CatalogInfo,
+from ftcost.catalog.lookup import (
     check_region,
     find_price,
     matching_price,
     model_regions,
     resolve_model,
 )
-from ftcost.errors import InvalidInputError, PriceUnavailableError
-from ftcost.models import (
+from ftcost.catalog.schema import (
     KIND_UNITS,
     Encoding,
     Method,
@@ -35,6 +32,8 @@ from ftcost.models import (
     Tier,
     Variant,
 )
+from ftcost.catalog.store import Catalog, CatalogInfo
+from ftcost.errors import InvalidInputError, PriceUnavailableError
 
 __all__ = [
     "TIERS",

@@ -17,11 +17,10 @@ from typing import Literal
 import msgspec
 import numpy as np
 
-from ftcost.catalog import CatalogInfo, find_price
-from ftcost.chat_tokens import EstimatePart, Issue
-from ftcost.dataset_checks import ISSUE_CAP, DatasetFormat
+from ftcost.catalog import CatalogInfo, Method, ModelEntry, find_price
+from ftcost.dataset.checks import ISSUE_CAP, DatasetFormat
 from ftcost.errors import PriceUnavailableError
-from ftcost.models import Method, ModelEntry
+from ftcost.tokens import EstimatePart, Issue
 
 __all__ = [
     "DatasetLimits",

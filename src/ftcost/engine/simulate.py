@@ -35,14 +35,14 @@ import msgspec
 import numpy as np
 from msgspec import Meta
 
-from ftcost import costs
 from ftcost.catalog import Catalog, CatalogInfo
+from ftcost.engine import costs
+from ftcost.engine.inputs import InputSpec, input_spec, resolve_in_request, substitute
+from ftcost.engine.projection import REASON_CODES, ReasonCode, WarningItem
+from ftcost.engine.resolve import Resolved
+from ftcost.engine.scenario import MAX_TRAINING_TOKENS, Scenario
+from ftcost.engine.solve import FieldName
 from ftcost.errors import InvalidInputError
-from ftcost.estimate import Resolved
-from ftcost.inputs import InputSpec, input_spec, resolve_in_request, substitute
-from ftcost.projection import REASON_CODES, ReasonCode, WarningItem
-from ftcost.scenario import MAX_TRAINING_TOKENS, Scenario
-from ftcost.solve import FieldName
 
 __all__ = [
     "MAX_SAMPLES",

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from ftcost.dataset_checks import BatchParams, BatchResult, analyze_batch
+from ftcost.dataset.checks import BatchParams, BatchResult, analyze_batch
 from ftcost.errors import FtcostError
 
 __all__ = ["WorkerPool"]

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING
 
 import msgspec
 
+from ftcost.catalog.schema import KIND_UNITS, Method, ModelEntry, Price, PriceKind, Tier, Variant
+from ftcost.catalog.store import Catalog
 from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
-from ftcost.models import KIND_UNITS, Method, ModelEntry, Price, PriceKind, Tier, Variant
-
-if TYPE_CHECKING:
-    from ftcost.catalog import Catalog
 
 __all__ = [
     "ResolvedModel",

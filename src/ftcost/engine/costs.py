@@ -1,7 +1,7 @@
 """Pure, vectorised cost formulas: the numeric core under estimate, solve, sweep and simulate.
 
 ``evaluate(values, prices)`` takes every numeric Scenario input by its dotted name
-(``ftcost.estimate.NUMERIC_FIELDS``, plus ``training.stages[i].*`` for further stages) and a
+(``ftcost.engine.estimate.NUMERIC_FIELDS``, plus ``training.stages[i].*`` for further stages) and a
 ``Prices`` struct of catalog figures, and returns an ``Outcome`` of numpy arrays. Any value may
 be a scalar or an array; all outputs broadcast together, so a sweep or a Monte-Carlo run is one
 call. ``estimate()`` builds its Projection from the same function with 0-d arrays, so the scalar
@@ -48,8 +48,8 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
+from ftcost.engine.latency import LatencyParams
 from ftcost.errors import InvalidInputError
-from ftcost.latency import LatencyParams
 
 __all__ = [
     "Array",

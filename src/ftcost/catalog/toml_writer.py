@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from ftcost.models import ProviderFile
+from ftcost.catalog.schema import ProviderFile
 
 __all__ = ["dump_provider_file"]
 

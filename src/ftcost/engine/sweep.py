@@ -31,11 +31,9 @@ import msgspec
 import numpy as np
 from msgspec import Meta
 
-from ftcost import costs
 from ftcost.catalog import Catalog, CatalogInfo
-from ftcost.errors import InvalidInputError
-from ftcost.estimate import Resolved
-from ftcost.inputs import (
+from ftcost.engine import costs
+from ftcost.engine.inputs import (
     InputSpec,
     check_values,
     input_spec,
@@ -43,9 +41,11 @@ from ftcost.inputs import (
     resolve_in_request,
     substitute,
 )
-from ftcost.projection import ReasonCode, WarningItem
-from ftcost.scenario import MAX_TRAINING_TOKENS, Scenario
-from ftcost.solve import FieldName
+from ftcost.engine.projection import ReasonCode, WarningItem
+from ftcost.engine.resolve import Resolved
+from ftcost.engine.scenario import MAX_TRAINING_TOKENS, Scenario
+from ftcost.engine.solve import FieldName
+from ftcost.errors import InvalidInputError
 
 __all__ = [
     "CHUNK_POINTS",

@@ -26,12 +26,12 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from ftcost import costs
 from ftcost.catalog import Catalog
+from ftcost.engine import costs
+from ftcost.engine.projection import REASON_CODES, ReasonCode
+from ftcost.engine.resolve import Resolved, resolve
+from ftcost.engine.scenario import Scenario
 from ftcost.errors import InvalidInputError, UnknownModelError
-from ftcost.estimate import Resolved, resolve
-from ftcost.projection import REASON_CODES, ReasonCode
-from ftcost.scenario import Scenario
 
 __all__ = [
     "InputSpec",

@@ -4,7 +4,7 @@ Pure: ``import_azure`` takes the pages' bytes (``{"Items": [...], "NextPageLink"
 ``https://prices.azure.com/api/retail/prices``) and returns a ``ProviderFile`` shaped like an
 overlay of ``pricing/azure.toml``, with every meter it could not map listed with the reason.
 The CLI (``ftcost catalog import-azure``) reads the files and writes the TOML; meter names are
-read by ``ftcost.azure_meters``.
+read by ``ftcost.catalog.azure_meters``.
 
 Regions: a tier's reference price (no ``region``) is the price most US commercial regions share
 (all regions when no US region has the meter); every region with another price gets an override.
@@ -23,11 +23,20 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from ftcost.azure_meters import MODEL_ORDER, MeterUse, classify_meter
-from ftcost.catalog_view import price_order
+from ftcost.catalog.azure_meters import MODEL_ORDER, MeterUse, classify_meter
+from ftcost.catalog.schema import (
+    Encoding,
+    ModelEntry,
+    Price,
+    PriceKind,
+    ProviderFile,
+    Source,
+    Status,
+    Tier,
+)
+from ftcost.catalog.schema import Variant as VariantName
+from ftcost.catalog.view import price_order
 from ftcost.errors import InvalidInputError
-from ftcost.models import Encoding, ModelEntry, Price, PriceKind, ProviderFile, Source, Status, Tier
-from ftcost.models import Variant as VariantName
 
 __all__ = [
     "AzureImport",

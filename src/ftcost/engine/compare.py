@@ -28,12 +28,11 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from ftcost.catalog import Catalog, check_region, resolve_model
+from ftcost.catalog import Catalog, Tier, check_region, resolve_model
+from ftcost.engine.estimate import estimate
+from ftcost.engine.projection import Projection, ReasonCode
+from ftcost.engine.scenario import ModelName, RegionName, Scenario
 from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
-from ftcost.estimate import estimate
-from ftcost.models import Tier
-from ftcost.projection import Projection, ReasonCode
-from ftcost.scenario import ModelName, RegionName, Scenario
 
 __all__ = [
     "MAX_COMPARE_VARIANTS",

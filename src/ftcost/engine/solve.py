@@ -45,13 +45,20 @@ import msgspec
 import numpy as np
 from msgspec import Meta
 
-from ftcost import costs
 from ftcost.catalog import Catalog
+from ftcost.engine import costs
+from ftcost.engine.estimate import estimate
+from ftcost.engine.inputs import (
+    InputSpec,
+    input_spec,
+    resolve_in_request,
+    scenario_with,
+    substitute,
+)
+from ftcost.engine.projection import Projection, finite, reason_text
+from ftcost.engine.resolve import Resolved
+from ftcost.engine.scenario import MAX_MONTHS, Scenario
 from ftcost.errors import InvalidInputError
-from ftcost.estimate import Resolved, estimate
-from ftcost.inputs import InputSpec, input_spec, resolve_in_request, scenario_with, substitute
-from ftcost.projection import Projection, finite, reason_text
-from ftcost.scenario import MAX_MONTHS, Scenario
 
 __all__ = [
     "FieldName",
@@ -233,7 +240,7 @@ def _unmet_reason(p: _Problem, x_best: float, where: str) -> str:
     values = {**r.values, p.field: x_best}
     o = costs.evaluate(values, r.prices)
     code = int(o.never_reason)
-    why = reason_text(code, values, o, r)
+    why = reason_text(code, values, o, r.prices.months_to_shutdown)
     repay = finite(o.months_to_repay_training)
     if p.target == "payback" and code == costs.NeverReason.PAYS and repay is not None:
         why = f"training takes {repay:.2f} months to repay, more than {p.months:g}"

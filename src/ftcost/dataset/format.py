@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import msgspec
 
-from ftcost.dataset_checks import BOM, DatasetFormat
+from ftcost.dataset.checks import BOM, DatasetFormat
 
 __all__ = ["detect_format", "find_separator"]
 

@@ -1,0 +1,101 @@
+"""Prices and facts: the pricing catalog, nothing above it.
+
+``schema`` types every field of ``pricing/*.toml``; ``store`` loads, parses and overlays the files
+into a ``Catalog``; ``checks`` holds the rules a file must meet beyond its schema; ``lookup``
+resolves model names, regions and prices; ``view`` shapes models and prices for ``ftcost models``
+and ``GET /v1/models``; ``toml_writer`` writes a provider file back as TOML; ``azure_meters`` and
+``azure_import`` turn Azure Retail Prices API pages into a price sheet.
+
+Depends on ``ftcost.errors`` only.
+"""
+
+from __future__ import annotations
+
+from ftcost.catalog.azure_import import AzureImport, import_azure
+from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.lookup import (
+    ResolvedModel,
+    check_region,
+    find_price,
+    model_regions,
+    resolve_model,
+)
+from ftcost.catalog.schema import (
+    Encoding,
+    IntFigure,
+    Latency,
+    Limits,
+    Method,
+    ModelEntry,
+    Price,
+    ProviderFile,
+    ProviderId,
+    Source,
+    Status,
+    Tier,
+    Variant,
+)
+from ftcost.catalog.store import (
+    Catalog,
+    CatalogInfo,
+    default_pricing_dir,
+    load_catalog,
+    parse_catalog,
+)
+from ftcost.catalog.toml_writer import dump_provider_file
+from ftcost.catalog.view import (
+    TIERS,
+    TOKEN_KINDS,
+    Cell,
+    Headline,
+    ProviderSummary,
+    filter_models,
+    headline,
+    model_record,
+    other_providers,
+    price_order,
+    provider_summaries,
+)
+
+__all__ = [
+    "TIERS",
+    "TOKEN_KINDS",
+    "AzureImport",
+    "Catalog",
+    "CatalogInfo",
+    "Cell",
+    "Encoding",
+    "Headline",
+    "IntFigure",
+    "Latency",
+    "Limits",
+    "MeterUse",
+    "Method",
+    "ModelEntry",
+    "Price",
+    "ProviderFile",
+    "ProviderId",
+    "ProviderSummary",
+    "ResolvedModel",
+    "Source",
+    "Status",
+    "Tier",
+    "Variant",
+    "check_region",
+    "classify_meter",
+    "default_pricing_dir",
+    "dump_provider_file",
+    "filter_models",
+    "find_price",
+    "headline",
+    "import_azure",
+    "load_catalog",
+    "model_record",
+    "model_regions",
+    "normalise_meter",
+    "other_providers",
+    "parse_catalog",
+    "price_order",
+    "provider_summaries",
+    "resolve_model",
+]

@@ -1,0 +1,49 @@
+"""Token counting: tiktoken encodings loaded offline, chat, tool and image counting.
+
+``counter`` loads the encodings from the packaged rank files (lazily, once per process) and counts
+text and requests; ``chat`` is the documented per-message method for chat examples, tools and
+tool calls; ``images`` estimates image-part tokens. Depends on ``ftcost.catalog`` only.
+"""
+
+from __future__ import annotations
+
+from ftcost.tokens.chat import (
+    METHOD,
+    EstimatePart,
+    Issue,
+    Severity,
+    Sink,
+    count_chat,
+    count_messages,
+    estimate_method,
+)
+from ftcost.tokens.counter import (
+    TiktokenCounter,
+    TokenCount,
+    TokenCounter,
+    count_prompt,
+    count_request,
+    default_counter,
+    text_length,
+)
+from ftcost.tokens.images import image_size, image_tokens
+
+__all__ = [
+    "METHOD",
+    "EstimatePart",
+    "Issue",
+    "Severity",
+    "Sink",
+    "TiktokenCounter",
+    "TokenCount",
+    "TokenCounter",
+    "count_chat",
+    "count_messages",
+    "count_prompt",
+    "count_request",
+    "default_counter",
+    "estimate_method",
+    "image_size",
+    "image_tokens",
+    "text_length",
+]
