@@ -69,7 +69,8 @@ def test_count_and_unknown_model() -> None:
 def test_what_ifs_take_dicts(tmp_path: Path) -> None:
     """solve, sweep, compare, simulate and analyze accept plain dicts and paths."""
     s = ftcost.solve({"scenario": SCENARIO, "field": "traffic.requests_per_month"})
-    assert s.value is not None and s.value > 0
+    assert s.value is not None
+    assert s.value > 0
     sw = ftcost.sweep(
         {"scenario": SCENARIO,
          "axes": [{"field": "traffic.requests_per_month", "values": [1e5, 1e6]}]}
@@ -77,9 +78,10 @@ def test_what_ifs_take_dicts(tmp_path: Path) -> None:
     assert len(sw.axes[0].values) == 2
     c = ftcost.compare({"scenario": SCENARIO, "variants": {"tiers": ["global", "standard"]}})
     assert len(c.rows) == 2
+    uniform = {"kind": "uniform", "low": 1e6, "high": 4e6}
     sim = ftcost.simulate(
         {"scenario": SCENARIO, "samples": 200,
-         "distributions": {"traffic.requests_per_month": {"kind": "uniform", "low": 1e6, "high": 4e6}}}
+         "distributions": {"traffic.requests_per_month": uniform}}
     )  # fmt: skip
     assert 0.0 <= sim.p_payback_within_horizon <= 1.0
     line = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}

@@ -62,7 +62,7 @@ T = TypeVar("T")
 def load_catalog(
     directory: str | Path | None = None, price_sheets: tuple[str | Path, ...] = ()
 ) -> Catalog:
-    """The shipped catalog (or the ``*.toml`` files of ``directory``), with price sheets laid over it."""
+    """The shipped catalog (or ``directory``'s ``*.toml`` files) with price sheets laid over it."""
     from ftcost import catalog
 
     return catalog.load_catalog(
