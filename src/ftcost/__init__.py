@@ -100,8 +100,8 @@ def _dated_scenario(scenario: Scenario) -> Scenario:
 def _dated(request: T) -> T:
     import msgspec
 
-    return msgspec.structs.replace(  # type: ignore[type-var,return-value]
-        request,  # type: ignore[type-var]
+    return msgspec.structs.replace(  # type: ignore[type-var]
+        request,
         scenario=_dated_scenario(request.scenario),  # type: ignore[attr-defined]
     )
 
