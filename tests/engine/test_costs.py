@@ -129,12 +129,12 @@ def test_not_cheaper_has_no_breakeven_volume() -> None:
     assert math.isnan(float(o.breakeven_requests_per_month))
 
 
-def test_shutdown_before_payback() -> None:
+def test_retired_before_payback() -> None:
     """A model that shuts down before training is repaid never pays."""
     prices = Prices(**{**_fields(MINI), "months_to_shutdown": 0.01})
     o = costs.evaluate(base_values(), prices)
     # payback 15 / 1159 = 0.0129 months > 0.01
-    assert int(o.never_reason) == NeverReason.SHUTDOWN_BEFORE_PAYBACK
+    assert int(o.never_reason) == NeverReason.RETIRED_BEFORE_PAYBACK
     assert float(o.months_to_repay_training) == pytest.approx(15 / 1159)
 
 
@@ -229,7 +229,7 @@ def test_cumulative_series_matches_horizon_and_crossover() -> None:
     """The cumulative series ends at the horizon totals and crosses at crossover_month."""
     v = base_values(training__tokens_per_epoch=200e6)
     o = costs.evaluate(v, MINI)
-    base, ft, events = costs.cumulative_series(o, v["retrain_every_months"], 12)
+    base, ft, events, _ = costs.cumulative_series(o, v["retrain_every_months"], 12)
     assert base[-1] == pytest.approx(float(o.horizon_base_usd))
     assert ft[-1] == pytest.approx(float(o.horizon_fine_tuned_usd))
     assert ft[0] == pytest.approx(3000.0)

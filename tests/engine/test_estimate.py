@@ -121,8 +121,8 @@ def test_openai_distillation_no_hosting(real_catalog: Catalog) -> None:
     assert p.break_even.requests_per_month == pytest.approx(2.5 / 0.00912)
     assert p.break_even.payback_months == pytest.approx(15 / 912)
     # deprecation 2026-10-14 lies in the horizon (S16m, uncertain); shutdown 2027-01-14 does not
-    assert "model_deprecation" in codes(p)
-    assert "model_shutdown" not in codes(p)
+    assert "model_base_deprecation" in codes(p)
+    assert "model_deployment_retirement" not in codes(p)
     assert any("no hosting fee" in a for a in p.assumptions)
 
 
@@ -210,16 +210,16 @@ def _slow_payback(**over: Any) -> dict[str, Any]:
     return data
 
 
-def test_shutdown_before_payback(test_catalog: Catalog) -> None:
+def test_retired_before_payback(test_catalog: Catalog) -> None:
     """Fixture gpt-4.1 shuts down 2027-06-01 (4.96 months in), before its 5.5-month payback."""
     p = estimate(scenario(**_slow_payback()), test_catalog)
     assert p.monthly.net_savings_usd == pytest.approx(19.0)
     assert p.training.cost_usd == pytest.approx(104.5)
     assert p.break_even.payback_months is None
-    assert p.break_even.reason_code == "shutdown_before_payback"
+    assert p.break_even.reason_code == "retired_before_payback"
     assert p.break_even.reason is not None
     assert "5.5 months" in p.break_even.reason
-    assert {"model_shutdown", "model_deprecation"} <= codes(p)
+    assert {"model_deployment_retirement", "model_base_deprecation"} <= codes(p)
 
 
 def test_retrain_before_payback(test_catalog: Catalog) -> None:
@@ -356,9 +356,9 @@ def test_latency_shorter_prompt_is_faster(test_catalog: Catalog) -> None:
 def test_start_date_places_lifecycle(test_catalog: Catalog) -> None:
     """A shutdown date far after the horizon gives no warning; inside it does."""
     far = estimate(scenario(**_slow_payback(start_date="2020-01-01")), test_catalog)
-    assert "model_shutdown" not in codes(far)
+    assert "model_deployment_retirement" not in codes(far)
     near = estimate(scenario(**_slow_payback(start_date=dt.date(2027, 1, 1))), test_catalog)
-    assert "model_shutdown" in codes(near)
+    assert "model_deployment_retirement" in codes(near)
     assert math.isfinite(
         resolve(scenario(**_slow_payback()), test_catalog).prices.months_to_shutdown
     )

@@ -8,6 +8,7 @@ c_base = $0.00132, c_ft = $0.00052, training $15 (amortised $2.50/month), hostin
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -170,7 +171,8 @@ def test_always_met_and_no_effect(test_catalog: Catalog) -> None:
 
 
 def test_shutdown_note_on_break_even(test_catalog: Catalog) -> None:
-    """Break-even ignores the shutdown (as V* does); the note says the answer still never pays."""
+    """The projection ends at the retirement (4.96 months in): break-even amortises training
+    over those months, so at the answer training is repaid exactly at the retirement."""
     data = scenario_dict(
         model="gpt-4.1",
         start_date="2027-01-01",
@@ -181,9 +183,11 @@ def test_shutdown_note_on_break_even(test_catalog: Catalog) -> None:
         retrain_every_months=0,
     )
     r = solve(request(data, "traffic.requests_per_month"), test_catalog)
-    assert r.value is not None
-    assert r.note is not None
-    assert "shuts down" in r.note
+    end = (dt.date(2027, 6, 1) - dt.date(2027, 1, 1)).days / (365.25 / 12)
+    assert r.value == pytest.approx((17 + 104.5 / end) / 0.0036)
+    assert r.projection is not None
+    assert r.projection.horizon.end_month == pytest.approx(end)
+    assert r.projection.break_even.payback_months == pytest.approx(end)
     # the payback target counts the shutdown (4.96 months in): 36 V/1e4 − 17 ≥ 104.5 / 4.96
     pay = solve(request(data, "traffic.requests_per_month", target="payback"), test_catalog)
     assert pay.projection is not None

@@ -13,6 +13,14 @@ from __future__ import annotations
 
 from ftcost.catalog.azure_import import AzureImport, import_azure
 from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.lifecycle import (
+    Customer,
+    LifecycleStatus,
+    ModelStatus,
+    deployment_end,
+    model_status,
+    training_end,
+)
 from ftcost.catalog.lookup import (
     ResolvedModel,
     check_region,
@@ -21,9 +29,12 @@ from ftcost.catalog.lookup import (
     resolve_model,
 )
 from ftcost.catalog.schema import (
+    LIFECYCLE_EVENTS,
     Encoding,
     IntFigure,
     Latency,
+    Lifecycle,
+    LifecycleDate,
     Limits,
     Method,
     ModelEntry,
@@ -58,20 +69,26 @@ from ftcost.catalog.view import (
 )
 
 __all__ = [
+    "LIFECYCLE_EVENTS",
     "TIERS",
     "TOKEN_KINDS",
     "AzureImport",
     "Catalog",
     "CatalogInfo",
     "Cell",
+    "Customer",
     "Encoding",
     "Headline",
     "IntFigure",
     "Latency",
+    "Lifecycle",
+    "LifecycleDate",
+    "LifecycleStatus",
     "Limits",
     "MeterUse",
     "Method",
     "ModelEntry",
+    "ModelStatus",
     "Price",
     "ProviderFile",
     "ProviderId",
@@ -84,6 +101,7 @@ __all__ = [
     "check_region",
     "classify_meter",
     "default_pricing_dir",
+    "deployment_end",
     "dump_provider_file",
     "filter_models",
     "find_price",
@@ -92,10 +110,12 @@ __all__ = [
     "load_catalog",
     "model_record",
     "model_regions",
+    "model_status",
     "normalise_meter",
     "other_providers",
     "parse_catalog",
     "price_order",
     "provider_summaries",
     "resolve_model",
+    "training_end",
 ]

@@ -36,14 +36,17 @@ from msgspec import Meta
 
 __all__ = [
     "KIND_UNITS",
+    "LIFECYCLE_EVENTS",
     "Encoding",
     "Figure",
     "IntFigure",
     "Latency",
     "Lifecycle",
+    "LifecycleDate",
     "Limits",
     "Method",
     "ModelEntry",
+    "NonePublished",
     "Percentiles",
     "Price",
     "PriceKind",
@@ -170,12 +173,41 @@ class Regions(_Provenance, frozen=True, kw_only=True):
     developer_deployment: list[RegionName] = []
 
 
-class Lifecycle(_Provenance, frozen=True, kw_only=True):
-    """Deprecation and shutdown dates where a source states them."""
+class LifecycleDate(_Provenance, frozen=True, kw_only=True):
+    """One dated lifecycle fact; ``no_earlier_than`` when the source gives a lower bound only."""
 
-    deprecation: dt.date | None = None
-    training_retirement: dt.date | None = None
-    shutdown: dt.date | None = None
+    date: dt.date
+    no_earlier_than: bool = False
+
+
+class NonePublished(_Provenance, frozen=True, kw_only=True):
+    """The sources checked publish no lifecycle date for this model (``note`` says which)."""
+
+
+LIFECYCLE_EVENTS: tuple[str, ...] = (
+    "base_deprecation",
+    "base_retirement",
+    "training_existing_only",
+    "training_retirement",
+    "deployment_retirement",
+)
+
+
+class Lifecycle(Base, frozen=True, kw_only=True):
+    """A model's lifecycle: each date sourced like a price, or ``none_published``.
+
+    ``base_deprecation`` / ``base_retirement``: the base model. ``training_existing_only``: from
+    this date only existing customers may start fine-tuning jobs. ``training_retirement``: no new
+    fine-tuning jobs for anyone. ``deployment_retirement``: fine-tuned deployments (inference)
+    stop.
+    """
+
+    base_deprecation: LifecycleDate | None = None
+    base_retirement: LifecycleDate | None = None
+    training_existing_only: LifecycleDate | None = None
+    training_retirement: LifecycleDate | None = None
+    deployment_retirement: LifecycleDate | None = None
+    none_published: NonePublished | None = None
 
 
 class ModelEntry(Base, frozen=True, kw_only=True):

@@ -125,17 +125,22 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
     c_base = float(o.base_request_usd)
     c_ft = float(o.fine_tuned_request_usd)
     code = int(o.never_reason)
-    base_cum, ft_cum, events = costs.cumulative_series(o, v["retrain_every_months"], horizon)
+    base_cum, ft_cum, events, months = costs.cumulative_series(
+        o, v["retrain_every_months"], horizon
+    )
     series = [
         SeriesPoint(
-            month=m,
-            base_cumulative_usd=float(base_cum[m]),
-            fine_tuned_cumulative_usd=float(ft_cum[m]),
-            training_event=bool(events[m]),
+            month=int(m) if float(m).is_integer() else float(m),
+            base_cumulative_usd=float(base_cum[i]),
+            fine_tuned_cumulative_usd=float(ft_cum[i]),
+            training_event=bool(events[i]),
         )
-        for m in range(horizon + 1)
+        for i, m in enumerate(months)
     ]
     crossover = finite(o.crossover_month)
+    first_cheaper = finite(o.first_cheaper_month)
+    end = float(o.end_month)
+    retired = end < horizon
     warnings = [*r.warnings, *value_warnings(r, v, o)]
     return Projection(
         training=TrainingCost(
@@ -195,12 +200,22 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
             requests_per_month=finite(o.breakeven_requests_per_month),
             payback_months=finite(o.payback_months),
             crossover_month=int(crossover) if crossover is not None else None,
+            first_cheaper_month=int(first_cheaper) if first_cheaper is not None else None,
             pays=code == costs.NeverReason.PAYS,
             reason_code=REASON_CODES[code],
-            reason=reason_text(code, v, o, r.prices.months_to_shutdown),
+            reason=reason_text(
+                code,
+                v,
+                o,
+                r.prices.months_to_shutdown,
+                r.retirement_date.isoformat() if r.retirement_date else None,
+            ),
         ),
         horizon=Horizon(
             months=horizon,
+            end_month=end,
+            end_reason="fine_tuned_retirement" if retired else "horizon",
+            end_date=r.retirement_date if retired else None,
             base_usd=float(o.horizon_base_usd),
             fine_tuned_usd=float(o.horizon_fine_tuned_usd),
             net_savings_usd=float(o.horizon_net_savings_usd),

@@ -20,6 +20,7 @@ other results (solve, simulate, inputs) name them too.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Literal
@@ -55,7 +56,7 @@ ReasonCode = Literal[
     "fine_tuned_not_cheaper",
     "savings_below_hosting",
     "retrain_before_payback",
-    "shutdown_before_payback",
+    "retired_before_payback",
 ]
 
 
@@ -156,16 +157,24 @@ class BreakEven(_Out, frozen=True, kw_only=True):
 
     requests_per_month: float | None
     payback_months: float | None
-    crossover_month: int | None
+    crossover_month: int | None  # cheaper from this month on, to the end (null with a never)
+    first_cheaper_month: int | None  # cheaper at this month end, perhaps not to the end
     pays: bool
     reason_code: ReasonCode
     reason: str | None
 
 
 class Horizon(_Out, frozen=True, kw_only=True):
-    """Cumulative totals at the end of the horizon."""
+    """Cumulative totals at the end of the projection.
+
+    The projection ends at ``end_month``: the horizon (``months``), or earlier when the
+    fine-tuned deployment retires first (``end_reason``). The totals equal the last series point.
+    """
 
     months: int
+    end_month: float
+    end_reason: Literal["horizon", "fine_tuned_retirement"]
+    end_date: dt.date | None
     base_usd: float
     fine_tuned_usd: float
     net_savings_usd: float
@@ -173,9 +182,13 @@ class Horizon(_Out, frozen=True, kw_only=True):
 
 
 class SeriesPoint(_Out, frozen=True, kw_only=True):
-    """Cumulative cost at the end of one month (month 0 = the start, after the first training)."""
+    """Cumulative cost at the end of one month (month 0 = the start, after the first training).
 
-    month: int
+    Whole months up to the end; when the projection ends inside a month (a retirement), a last
+    point at that fractional month.
+    """
+
+    month: float
     base_cumulative_usd: float
     fine_tuned_cumulative_usd: float
     training_event: bool
@@ -214,7 +227,7 @@ REASON_CODES: dict[int, ReasonCode] = {
     costs.NeverReason.NOT_CHEAPER: "fine_tuned_not_cheaper",
     costs.NeverReason.HOSTING_NOT_COVERED: "savings_below_hosting",
     costs.NeverReason.RETRAIN_BEFORE_PAYBACK: "retrain_before_payback",
-    costs.NeverReason.SHUTDOWN_BEFORE_PAYBACK: "shutdown_before_payback",
+    costs.NeverReason.RETIRED_BEFORE_PAYBACK: "retired_before_payback",
 }
 
 
@@ -229,7 +242,11 @@ def _money(x: float) -> str:
 
 
 def reason_text(
-    code: int, values: Mapping[str, float], o: costs.Outcome, months_to_shutdown: float
+    code: int,
+    values: Mapping[str, float],
+    o: costs.Outcome,
+    months_to_shutdown: float,
+    retirement_date: str | None = None,
 ) -> str | None:
     """A sentence saying why fine-tuning never pays (None when it pays)."""
     c_base = float(o.base_request_usd)
@@ -252,9 +269,10 @@ def reason_text(
             f"{float(o.months_to_repay_training):.1f} months to repay, longer than the "
             f"{values['retrain_every_months']:g}-month retraining interval"
         )
-    if code == costs.NeverReason.SHUTDOWN_BEFORE_PAYBACK:
+    if code == costs.NeverReason.RETIRED_BEFORE_PAYBACK:
+        when = f" on {retirement_date}" if retirement_date else ""
         return (
-            f"the fine-tuned model shuts down {months_to_shutdown:.1f} months after "
+            f"the fine-tuned deployment retires{when}, {months_to_shutdown:.1f} months after "
             f"the start, before payback at {float(o.months_to_repay_training):.1f} months"
         )
     return None

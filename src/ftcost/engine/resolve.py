@@ -21,12 +21,13 @@ assumptions) and the scenario as resolved.
   catalog info and the scenario as resolved.
 
 ``start_date`` null: the core never reads the clock, so adapters fill in today; when it is still
-null, deprecation and shutdown dates are listed but not placed inside the horizon.
+null, lifecycle dates are listed but not placed inside the horizon and nothing is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import cast
 
 import msgspec
@@ -35,19 +36,29 @@ from ftcost.catalog import (
     Catalog,
     CatalogInfo,
     Latency,
+    LifecycleDate,
     ModelEntry,
     ResolvedModel,
     Tier,
     check_region,
+    deployment_end,
     find_price,
+    model_status,
+    training_end,
 )
 from ftcost.engine import costs
 from ftcost.engine.latency import LatencyParams, Spread
-from ftcost.engine.notes import Notes, add_assumptions, add_static_warnings, check_lifecycle
+from ftcost.engine.notes import (
+    Notes,
+    add_assumptions,
+    add_static_warnings,
+    check_lifecycle,
+    months_between,
+)
 from ftcost.engine.projection import WarningItem
 from ftcost.engine.scenario import RequestShape, Scenario, Stage, Training
 from ftcost.engine.training import StageInfo, resolve_entry, resolve_stage, token_prices
-from ftcost.errors import InvalidInputError, PriceUnavailableError
+from ftcost.errors import InvalidInputError, ModelRetiredError, PriceUnavailableError
 
 __all__ = ["NUMERIC_FIELDS", "ModelUse", "Resolved", "latency_params", "resolve"]
 
@@ -97,6 +108,7 @@ class Resolved(msgspec.Struct, frozen=True, kw_only=True):
     deployment_type: str
     region: str | None
     start_date: dt.date | None
+    retirement_date: dt.date | None  # the fine-tuned deployment's retirement, when known
     warnings: tuple[WarningItem, ...]
     assumptions: tuple[str, ...]
     catalog: CatalogInfo
@@ -170,6 +182,111 @@ def _models(s: Scenario, catalog: Catalog) -> _Models:
     return _Models(region=region, trained=(rm, entry), base=base, fine_tuned=ft)
 
 
+class _Ends(msgspec.Struct, frozen=True, kw_only=True):
+    """Months from the start to the fine-tuned deployment's retirement and to the training end."""
+
+    deployment_months: float = math.inf
+    training_months: float = math.inf
+
+
+def _lifecycle(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Ends:
+    """Step 2: refuse a start the model cannot be trained or served on; warn; the end months."""
+    entry, bentry = m.trained[1], m.base[1]
+    check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
+    if bentry.id != entry.id:
+        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
+    start = s.start_date
+    if start is None:
+        return _Ends()
+    dep, train = deployment_end(entry), training_end(entry, s.customer)
+    for end in (dep, train):
+        if end is not None and end[1].date <= start:
+            raise _retired(catalog, s, entry, end[0], end[1])
+    ends = _Ends(
+        deployment_months=months_between(start, dep[1].date) if dep else math.inf,
+        training_months=months_between(start, train[1].date) if train else math.inf,
+    )
+    _end_notes(ctx, s, entry, bentry, ends)
+    return ends
+
+
+_REFUSED = {
+    "deployment_retirement": "its fine-tuned deployments retired on",
+    "training_retirement": "no new fine-tuning jobs are accepted since",
+    "training_existing_only": "fine-tuning is open to existing customers only since",
+}
+
+
+def _retired(
+    catalog: Catalog, s: Scenario, entry: ModelEntry, event: str, fact: LifecycleDate
+) -> ModelRetiredError:
+    assert s.start_date is not None
+    available = [
+        e.id
+        for _, e in catalog.models(s.provider)
+        if s.training.method in e.methods
+        and e.id != entry.id
+        and model_status(e, s.start_date, s.customer).status in ("available", "retiring")
+    ][:3]
+    tail = (
+        '; if your organisation already fine-tunes this model, set customer = "existing"'
+        if event == "training_existing_only"
+        else ""
+    )
+    return ModelRetiredError(
+        f"{entry.id} cannot be used from {s.start_date}: {_REFUSED[event]} {fact.date} "
+        f"(source {fact.source}){tail}; for a historical what-if set start_date before {fact.date}",
+        model_id=entry.id,
+        date=fact.date.isoformat(),
+        source=fact.source,
+        available=available,
+    )
+
+
+def _end_notes(ctx: Notes, s: Scenario, entry: ModelEntry, bentry: ModelEntry, ends: _Ends) -> None:
+    """Warnings and assumptions for an end inside the horizon and dropped retrainings."""
+    horizon = float(s.horizon_months)
+    end = min(horizon, ends.deployment_months)
+    if ends.deployment_months < horizon:
+        ctx.warn(
+            "projection_ends_at_retirement",
+            f"fine-tuned deployments of {entry.id} retire {ends.deployment_months:.1f} months "
+            f"after the start: the projection ends there, not at the {s.horizon_months}-month "
+            "horizon",
+        )
+    retrain = s.retrain_every_months or 0
+    if retrain > 0:
+        dropped = [
+            k * retrain
+            for k in range(1, int(end // retrain) + 2)
+            if ends.training_months <= k * retrain < end
+        ]
+        if dropped:
+            months = ", ".join(f"{k + 1}" for k in dropped)
+            ctx.warn(
+                "retraining_dropped",
+                f"retraining in month {months} does not happen: {entry.id} accepts no new "
+                f"fine-tuning jobs from month {ends.training_months:.1f} (customer = "
+                f"{s.customer}); the last trained model serves to the end",
+            )
+    base_end = bentry.lifecycle.base_retirement if bentry.lifecycle else None
+    if base_end is not None and s.start_date is not None:
+        at = months_between(s.start_date, base_end.date)
+        if at < 0:
+            ctx.warn(
+                "base_model_retired",
+                f"the base model {bentry.id} retired on {base_end.date} (source "
+                f"{base_end.source}), before the start: the base setup is priced as if it ran on "
+                "a successor at the same price",
+            )
+        if at < end:
+            verb = "retired" if at < 0 else "retires"
+            ctx.assumptions.append(
+                f"The base model {bentry.id} {verb} on {base_end.date}; the base setup is "
+                "assumed to continue at the same price on a successor."
+            )
+
+
 class _Stages(msgspec.Struct, frozen=True, kw_only=True):
     prices: tuple[costs.StagePrices, ...]
     infos: tuple[StageInfo, ...]
@@ -178,7 +295,7 @@ class _Stages(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _stages(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Stages:
-    """Step 2: every training stage (the first and ``training.stages``) with its prices."""
+    """Step 3: every training stage (the first and ``training.stages``) with its prices."""
     prices: list[costs.StagePrices] = []
     infos: list[StageInfo] = []
     values: dict[str, float] = {}
@@ -203,7 +320,7 @@ def _check_deployable(entry: ModelEntry, dep: str, field: str) -> None:
 
 
 def _deployments(ctx: Notes, s: Scenario, m: _Models) -> tuple[float, Tier, Tier]:
-    """Step 3: the hosting price and the deployment types of both setups."""
+    """Step 4: the hosting price and the deployment types of both setups."""
     entry = m.trained[1]
     dep = s.deployment
     _check_deployable(entry, dep.type, "deployment.type")
@@ -227,7 +344,7 @@ class _Shapes(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _shapes(counter: object | None, s: Scenario, m: _Models) -> _Shapes:
-    """Step 4: prompt tokens (given or counted), output tokens and the cached-token checks."""
+    """Step 5: prompt tokens (given or counted), output tokens and the cached-token checks."""
     b_prompt = _count(counter, m.base[1].encoding, s.base, "base")
     f_prompt = _count(counter, m.fine_tuned[1].encoding, s.fine_tuned, "fine_tuned")
     for name, n in (("base", b_prompt), ("fine_tuned", f_prompt)):
@@ -259,11 +376,16 @@ def _shapes(counter: object | None, s: Scenario, m: _Models) -> _Shapes:
 
 
 def _prices(
-    ctx: Notes, s: Scenario, m: _Models, stages: _Stages, deps: tuple[float, Tier, Tier]
+    ctx: Notes,
+    s: Scenario,
+    m: _Models,
+    stages: _Stages,
+    deps: tuple[float, Tier, Tier],
+    ends: _Ends,
 ) -> costs.Prices:
-    """Step 5: token prices of both setups and the lifecycle, as ``costs.Prices``."""
+    """Step 6: token prices of both setups, with the lifecycle ends, as ``costs.Prices``."""
     hosting, ft_dep, base_dep = deps
-    entry, bentry, fentry = m.trained[1], m.base[1], m.fine_tuned[1]
+    bentry, fentry = m.base[1], m.fine_tuned[1]
     b_in, b_cached, b_outp = token_prices(
         ctx, bentry, base_dep, m.region, "base", "base.deployment", s.base.cached_prompt_tokens
     )
@@ -276,10 +398,6 @@ def _prices(
         "fine_tuned.deployment",
         s.fine_tuned.cached_prompt_tokens,
     )
-    # Lifecycle (the fine-tuned model decides payback; the base model only warns).
-    shutdown = check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
-    if bentry.id != entry.id:
-        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
     return costs.Prices(
         training=stages.prices,
         hosting_usd_per_hour=hosting,
@@ -289,7 +407,8 @@ def _prices(
         fine_tuned_input_usd_per_mtok=f_in,
         fine_tuned_cached_input_usd_per_mtok=f_cached,
         fine_tuned_output_usd_per_mtok=f_outp,
-        months_to_shutdown=shutdown,
+        months_to_shutdown=ends.deployment_months,
+        months_to_training_end=ends.training_months,
         base_latency=latency_params(bentry.latency),
         fine_tuned_latency=latency_params(fentry.latency),
     )
@@ -361,11 +480,12 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     ctx = Notes()
     s = scenario
     m = _models(s, catalog)
+    ends = _lifecycle(ctx, catalog, s, m)
     stages = _stages(ctx, catalog, s, m)
     deps = _deployments(ctx, s, m)
     _, ft_dep, base_dep = deps
     shapes = _shapes(counter, s, m)
-    prices = _prices(ctx, s, m, stages, deps)
+    prices = _prices(ctx, s, m, stages, deps, ends)
     add_static_warnings(ctx, s, m.trained[1], m.base[1], m.region, ft_dep, base_dep)
     add_assumptions(ctx, s, m.trained[1], m.base[1], s.retrain_every_months or 0)
     fields = NUMERIC_FIELDS + tuple(
@@ -385,6 +505,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         deployment_type=s.deployment.type,
         region=m.region,
         start_date=s.start_date,
+        retirement_date=dep[1].date if (dep := deployment_end(m.trained[1])) else None,
         warnings=tuple(ctx.warnings),
         assumptions=tuple(ctx.assumptions),
         catalog=catalog.provider_info(s.provider),

@@ -14,6 +14,9 @@ region                              null         null = the provider's reference
 start_date                          null         month 0 of the projection; null = the adapter
                                                  supplies today (the core never reads the clock;
                                                  with no date lifecycle dates are not checked)
+customer                            "new"        "new" | "existing": whether the organisation
+                                                 already fine-tunes this model (decides which
+                                                 training retirement applies)
 training.method                     "sft"        "sft" | "dpo" | "rft"
 training.tier                       "global"     "standard" (regional) | "global" | "developer"
 training.tokens_per_epoch           null         tokens in the training file (SFT/DPO; required
@@ -189,6 +192,7 @@ class Scenario(_Base, frozen=True, kw_only=True):
     provider: ProviderId = "azure"
     region: RegionName | None = None
     start_date: dt.date | None = None
+    customer: Literal["new", "existing"] = "new"
     training: Training = Training()
     deployment: Deployment = Deployment()
     traffic: Traffic = Traffic()

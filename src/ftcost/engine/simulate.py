@@ -128,7 +128,7 @@ class SimulateResult(_Base, frozen=True, kw_only=True):
     seed: int
     fields: list[str]  # the fields that were drawn, in draw order
     p_payback_within_horizon: float
-    p_pays: float  # pays back at all (before retraining and shutdown)
+    p_pays: float  # pays back at all (before retraining and retirement)
     never_count: int  # samples that never pay back
     never_reasons: dict[ReasonCode, int]  # never_count split by reason
     monthly_net_savings_usd: Percentiles

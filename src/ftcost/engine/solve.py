@@ -8,11 +8,11 @@ Targets, as a *margin* g(x) that is ≥ 0 exactly where the target is met:
 * ``break_even``: monthly net savings cover the amortised training,
   ``g = monthly_net_savings − training / R`` (R = ``retrain_every_months``, or the horizon when
   never retrained). Solving ``traffic.requests_per_month`` gives the Projection's break-even
-  volume V*. The model's shutdown date is not part of this target (as for V*); a note says so
-  when the projection at the answer does not pay because of it.
+  volume V*. The fine-tuned deployment's retirement is not part of this target (as for V*); a
+  note says so when the projection at the answer does not pay because of it.
 * ``payback``: training is repaid within ``payback_months`` (default: the horizon) and before
-  the next retraining and before the shutdown, ``g = monthly_net_savings × M − training`` with
-  ``M = min(payback_months, R, months to shutdown)``.
+  the next retraining and before the retirement, ``g = monthly_net_savings × M − training`` with
+  ``M = min(payback_months, R, months to retirement)``.
 
 Method:
 

@@ -160,6 +160,8 @@ th, td { text-align: left; padding: .25rem .4rem .25rem 0; border-bottom: 1px so
 .chart-wrap { margin: 1rem 0 0; min-width: 0; }
 svg.chart { display: block; width: 100%; height: auto; }
 .chart .axis, .chart .tick line { stroke: var(--_muted); stroke-width: 1; }
+.chart .end line { stroke: var(--_muted); stroke-width: 1.5; }
+.chart .end text { fill: var(--_muted); font-size: 12px; }
 .chart .grid { stroke: var(--_border); stroke-width: .5; stroke-dasharray: 2 3; }
 .chart text { fill: var(--_fg); font-size: 12px; font-family: inherit; }
 .chart .line { fill: none; stroke-width: 2.5; stroke-linejoin: round; }
@@ -753,7 +755,10 @@ export class FtcostEstimator extends HTMLElement {
     const L = 56, R = 14, T = 16, B = 40;
     this._chartWidth = W;
     const months = points.map((q) => q.month);
-    const x0 = Math.min(0, ...months), x1 = Math.max(...months);
+    // The axis spans the horizon; when the fine-tuned deployment retires first, the lines stop
+    // at the end of the projection and a marker says so.
+    const horizon = p.horizon || {};
+    const x0 = Math.min(0, ...months), x1 = Math.max(...months, horizon.months || 0);
     const yMax = niceMax(Math.max(...points.map((q) => Math.max(q.base, q.ft)), 0));
     const x = (m) => L + ((m - x0) / (x1 - x0 || 1)) * (W - L - R);
     const y = (v) => T + (1 - v / (yMax || 1)) * (H - T - B);
@@ -761,9 +766,11 @@ export class FtcostEstimator extends HTMLElement {
 
     const titleText = "Cumulative cost over the months, base vs fine-tuned";
     const last = points[points.length - 1];
+    const ends = horizon.end_reason === "fine_tuned_retirement"
+      ? ` The projection ends when the fine-tuned deployment retires (${horizon.end_date}).` : "";
     const descText =
-      `After ${last.month} months: base ${formatUsd(last.base)}, fine-tuned ${formatUsd(last.ft)}. ` +
-      (crossing ? `The fine-tuned setup becomes cheaper in month ${crossing.month}.` : "The curves do not cross in this horizon.");
+      `After ${formatMonths(last.month)}: base ${formatUsd(last.base)}, fine-tuned ${formatUsd(last.ft)}. ` +
+      (crossing ? `The fine-tuned setup is cheaper from month ${crossing.month} on.` : "The curves do not cross for good in this projection.") + ends;
     const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title chart-desc", "data-testid": "chart-svg" });
     svg.append(s("title", { id: "chart-title" }, titleText), s("desc", { id: "chart-desc" }, descText));
 
@@ -792,6 +799,16 @@ export class FtcostEstimator extends HTMLElement {
     const line = (key, cls, testid) =>
       s("polyline", { class: `line ${cls}`, "data-testid": testid, points: points.map((q) => `${x(q.month).toFixed(1)},${y(q[key]).toFixed(1)}`).join(" ") });
     svg.append(line("base", "line-base", "chart-line-base"), line("ft", "line-ft", "chart-line-ft"));
+
+    if (horizon.end_reason === "fine_tuned_retirement") {
+      const ex = x(horizon.end_month);
+      const g = s("g", { class: "end", "data-testid": "chart-end", "data-month": horizon.end_month });
+      g.append(s("line", { x1: ex, x2: ex, y1: T, y2: H - B, "stroke-dasharray": "4 3" }));
+      const anchor = ex > W * 0.6 ? "end" : "start";
+      g.append(s("text", { x: anchor === "end" ? ex - 6 : ex + 6, y: T + 10, "text-anchor": anchor },
+        `Retires ${horizon.end_date || ""}`.trim()));
+      svg.append(g);
+    }
 
     if (crossing) {
       const cx = x(crossing.x), cy = y(crossing.y);
@@ -836,10 +853,13 @@ function seriesPoints(series) {
 
 /** Where the fine-tuned cumulative cost drops to or below the base: {month, x, y} or null. */
 function findCrossing(points, breakEven) {
-  const given = breakEven ? breakEven.crossing_month ?? breakEven.crossover_month : undefined;
+  // Only a projection that pays has a break-even marker, at the month the API names (from
+  // then on fine-tuning stays cheaper to the end); a "never" never gets one.
+  const given = breakEven ? breakEven.crossover_month : undefined;
+  if (!breakEven || !breakEven.pays || given === null || given === undefined) return null;
   for (let i = 1; i < points.length; i++) {
     const prev = points[i - 1], q = points[i];
-    if (prev.ft > prev.base && q.ft <= q.base) {
+    if (q.month === given && prev.ft > prev.base && q.ft <= q.base) {
       const d0 = prev.ft - prev.base, d1 = q.ft - q.base;
       const t = d0 / (d0 - d1);
       return {
@@ -849,7 +869,8 @@ function findCrossing(points, breakEven) {
       };
     }
   }
-  return null;
+  const at = points.find((q) => q.month === given);
+  return at ? { month: given, x: given, y: at.base } : null;
 }
 
 function niceMax(v) {
