@@ -67,7 +67,7 @@ def test_example_just_works(capsys: pytest.CaptureFixture[str]) -> None:
         "$0.000800 (60.6%)",
         "$1,159.00",  # 3e6 × 0.0008 − 1241
         "1,554,375 requests/month",  # (1241 + 15/6) / 0.0008
-        f"net savings ${1159 * end - 15:,.2f}",  # 10.41 × 1159 − 1 × 15
+        f"net savings ${1159 * end - 15:,.2f}",  # over 10.41 months: 10.41 × 1159 − 1 × 15
         "curves cross",
         "Warnings",
         "Assumptions",

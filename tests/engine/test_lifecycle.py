@@ -218,3 +218,53 @@ def test_lifecycle_invariants(
     t_end = month(min(only, dt.date(2027, 4, 2)), start)
     event_months = [pt.month for pt in p.series if pt.training_event]
     assert all(m == 0 or (math.ceil(m) - 1) < t_end for m in event_months)
+
+
+def test_compare_skips_retired_models_with_the_reason(cat: Catalog) -> None:
+    """compare --models lists a retired model under unavailable, with the refusal sentence."""
+    from ftcost.engine import CompareRequest, compare
+
+    req = msgspec.convert(
+        {"scenario": msgspec.to_builtins(scenario()), "variants": {"models": ["alpha", "gone"]}},
+        CompareRequest,
+    )
+    result = compare(req, cat)
+    assert [r.variant.model for r in result.rows] == ["alpha"]
+    assert [u.variant.model for u in result.unavailable] == ["gone"]
+    assert "retired on 2026-10-23" in result.unavailable[0].reason
+
+
+def test_what_ifs_follow_the_same_end(cat: Catalog) -> None:
+    """sweep and simulate at the scenario's own values give the estimate's lifecycle-clipped
+    figures; solve's break-even amortises over the projection that ends at the retirement."""
+    from ftcost.engine import SimulateRequest, SolveRequest, SweepRequest, simulate, solve, sweep
+
+    s = scenario(customer="existing")
+    p = estimate(s, cat)
+    base = msgspec.to_builtins(s)
+    sw = sweep(
+        msgspec.convert(
+            {"scenario": base,
+             "axes": [{"field": "traffic.requests_per_month", "values": [1_000_000]}]},
+            SweepRequest,
+        ),
+        cat,
+    )  # fmt: skip
+    assert sw.horizon_net_savings_usd[0] == pytest.approx(p.horizon.net_savings_usd)
+    assert sw.monthly_net_savings_usd[0] == pytest.approx(p.monthly.net_savings_usd)
+    sim = simulate(
+        msgspec.convert(
+            {"scenario": base, "samples": 50,
+             "distributions": {"traffic.requests_per_month": {"kind": "fixed", "value": 1e6}}},
+            SimulateRequest,
+        ),
+        cat,
+    )  # fmt: skip
+    assert sim.horizon_net_savings_usd.p50 == pytest.approx(p.horizon.net_savings_usd)
+    r = solve(
+        msgspec.convert({"scenario": base, "field": "traffic.requests_per_month"}, SolveRequest),
+        cat,
+    )
+    assert r.value is not None
+    assert r.projection is not None
+    assert r.projection.horizon.end_month == pytest.approx(END)

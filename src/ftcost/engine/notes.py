@@ -64,17 +64,17 @@ def check_lifecycle(
         if fact is None:
             continue
         what = _EVENT_TEXT[name]
-        bound = "no earlier than " if fact.no_earlier_than else ""
+        bound = " (no earlier than)" if fact.no_earlier_than else ""
         src = f" ({fact.status} source {fact.source})" if fact.status != "verified" else ""
         src = src or f" (source {fact.source})"
         if start is None:
-            ctx.warn(f"model_{name}", f"{role} model {entry.id}: {what} {bound}{fact.date}{src}")
+            ctx.warn(f"model_{name}", f"{role} model {entry.id}: {what} {fact.date}{bound}{src}")
             continue
         months = months_between(start, fact.date)
         if 0 <= months <= horizon:
             at = f"{months:.1f} months into the {horizon}-month horizon"
             ctx.warn(
-                f"model_{name}", f"{role} model {entry.id}: {what} {bound}{fact.date}, {at}{src}"
+                f"model_{name}", f"{role} model {entry.id}: {what} {fact.date}{bound}, {at}{src}"
             )
 
 
@@ -176,6 +176,14 @@ def add_assumptions(
         )
     if s.start_date is None:
         a.append("No start date: lifecycle dates are listed but not placed in the horizon.")
+    else:
+        a.append(
+            f"Lifecycle on the start date {s.start_date} for a {s.customer} customer: a date d "
+            "sits at month (d - start).days / (365.25/12); the projection ends at the earlier "
+            "of the horizon and the fine-tuned deployment's retirement (traffic, tokens and "
+            "hosting accrue up to the end, not after); no retraining on or after the training "
+            "retirement that applies."
+        )
     a.append("Prices are list (retail) prices without discounts, reservations or batch rates.")
 
 

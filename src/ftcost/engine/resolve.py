@@ -229,7 +229,8 @@ def _retired(
         and model_status(e, s.start_date, s.customer).status in ("available", "retiring")
     ][:3]
     tail = (
-        '; if your organisation already fine-tunes this model, set customer = "existing"'
+        '; if your organisation already fine-tunes this model, set customer = "existing" '
+        "(CLI: --customer existing)"
         if event == "training_existing_only"
         else ""
     )
