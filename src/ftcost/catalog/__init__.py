@@ -29,7 +29,10 @@ from ftcost.catalog.lookup import (
     resolve_model,
 )
 from ftcost.catalog.schema import (
+    BATCH_TIERS,
     LIFECYCLE_EVENTS,
+    PROVISIONED_TIERS,
+    Caching,
     Encoding,
     IntFigure,
     Latency,
@@ -41,6 +44,7 @@ from ftcost.catalog.schema import (
     Price,
     ProviderFile,
     ProviderId,
+    Provisioned,
     Source,
     Status,
     Tier,
@@ -69,10 +73,13 @@ from ftcost.catalog.view import (
 )
 
 __all__ = [
+    "BATCH_TIERS",
     "LIFECYCLE_EVENTS",
+    "PROVISIONED_TIERS",
     "TIERS",
     "TOKEN_KINDS",
     "AzureImport",
+    "Caching",
     "Catalog",
     "CatalogInfo",
     "Cell",
@@ -93,6 +100,7 @@ __all__ = [
     "ProviderFile",
     "ProviderId",
     "ProviderSummary",
+    "Provisioned",
     "ResolvedModel",
     "Source",
     "Status",

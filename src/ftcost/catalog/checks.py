@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog.schema import LIFECYCLE_EVENTS, Lifecycle, ProviderFile
+from ftcost.catalog.schema import LIFECYCLE_EVENTS, PROVISIONED_TIERS, Lifecycle, ProviderFile
 from ftcost.errors import CatalogError
 
 __all__ = ["check_provider_file"]
@@ -33,6 +33,15 @@ def check_provider_file(pf: ProviderFile, *, source: str, overlay: bool = False)
         dup = next(s for s in source_ids if source_ids.count(s) > 1)
         raise fail("sources", f"duplicate source id {dup!r}")
     known_sources = set(source_ids)
+    if pf.caching is not None:
+        _check_source(pf.caching, "caching", known_sources, fail)
+    for j, price in enumerate(pf.provisioned_prices):
+        pat = f"provisioned_prices[{j}]"
+        _check_provenance(price, pat, known_sources, fail)
+        if price.kind not in ("ptu_hour", "ptu_month", "ptu_year"):
+            raise fail(f"{pat}.kind", "provisioned prices are ptu_hour, ptu_month or ptu_year")
+        if price.tier not in PROVISIONED_TIERS:
+            raise fail(f"{pat}.tier", f"a PTU price needs a provisioned tier: {PROVISIONED_TIERS}")
     names: dict[str, str] = {}
     for i, model in enumerate(pf.models):
         at = f"models[{i}]"
@@ -81,6 +90,8 @@ def check_provider_file(pf: ProviderFile, *, source: str, overlay: bool = False)
                     raise fail(where, "decode rate must be positive")
         if model.regions is not None:
             _check_source(model.regions, f"{at}.regions", known_sources, fail)
+        if model.provisioned is not None:
+            _check_source(model.provisioned, f"{at}.provisioned", known_sources, fail)
         if model.lifecycle is not None:
             _check_lifecycle(model.lifecycle, f"{at}.lifecycle", known_sources, fail)
 
