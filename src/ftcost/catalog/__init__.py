@@ -25,6 +25,7 @@ from ftcost.catalog.lookup import (
     ResolvedModel,
     check_region,
     find_price,
+    find_ptu_price,
     model_regions,
     resolve_model,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "dump_provider_file",
     "filter_models",
     "find_price",
+    "find_ptu_price",
     "headline",
     "import_azure",
     "load_catalog",

@@ -13,12 +13,17 @@ per-token prices):
 * per request: ``c = ((prompt − cached) × input + cached × cached_input + output × output) / 1e6``
   with ``cached`` clipped to ``prompt``; base and fine-tuned each on their own prices.
 * training, per stage and run: ``tokens_per_epoch × epochs × training_usd_per_mtok / 1e6 +
-  rft_hours × rft_usd_per_hour + grader tokens × grader prices / 1e6``, capped at the per-job cap
-  (Azure RFT: $5,000; ``inf`` where there is none), × ``runs``; stages add up. This is the cost of
-  one *training event*.
-* hosting per month: ``deployment.count × deployment.hours_per_month × hosting_usd_per_hour``.
-* monthly: base ``V × c_base``; fine-tuned ``V × c_ft + hosting``; net savings = their difference
-  (before training).
+  rft_hours × rft_usd_per_hour + grader tokens × grader prices / 1e6`` (grader cached tokens are
+  part of the grader input tokens, as a request's cached tokens are part of its prompt),
+  × ``runs``; stages add up. This is the cost of one *training event*. Azure pauses an RFT job at
+  its per-job cap ($5,000 of training + grading) and bills a resumed job on with no cap: the cost
+  is not capped, ``stage_capped`` marks a job that pauses (the estimate assumes it is resumed).
+* hosting per month: ``deployment.count × deployment.hours_per_month × hosting_usd_per_hour``
+  (for a provisioned deployment the hourly rate is PTUs × the PTU-hour price, and its token
+  prices are 0).
+* monthly: base ``V × c_base + base_fixed`` (``base_fixed_monthly_usd``: a provisioned base
+  deployment's PTU-hours, else 0); fine-tuned ``V × c_ft + hosting``; net savings = their
+  difference (before training).
 * the projection **ends** at ``E = min(H, months_to_shutdown)``: the horizon H, or the fine-tuned
   deployment's retirement when that comes first. Traffic, tokens and hosting accrue pro rata up
   to E and not after.
@@ -26,12 +31,15 @@ per-token prices):
   start of months R + 1, 2R + 1, … before E and before ``months_to_training_end`` (T, the training
   retirement that applies to the customer): a retraining at or after either does not happen.
   ``R = 0`` means never again. Trainings in the projection: ``n = ceil(min(E, T) / R)`` (1 when
-  never retrained); training is amortised over ``R`` (over E when never retrained).
-* break-even volume ``V* = (hosting + training / R) / (c_base − c_ft)`` (NaN when
-  ``c_base ≤ c_ft``); payback months ``= training / (V × (c_base − c_ft) − hosting)``.
+  never retrained). Training is amortised over ``R`` when retrained inside the projection, else
+  over E: ``R = 0`` and ``R ≥ E`` are the same case (one training), with the same rules.
+* break-even volume ``V* = max(0, hosting − base_fixed + training / R) / (c_base − c_ft)`` (NaN
+  when ``c_base ≤ c_ft``); payback months ``= training / (V × (c_base − c_ft) − hosting +
+  base_fixed)``.
 * ``never_reason`` (``NeverReason`` codes): 0 pays; 1 the fine-tuned request is not cheaper;
   2 savings never cover hosting; 3 each retraining comes before the last one has paid back;
-  4 the fine-tuned deployment retires (``Prices.months_to_shutdown``) before payback.
+  4 the fine-tuned deployment retires (``Prices.months_to_shutdown``) before payback; 5 payback
+  comes after the end of the projection (the horizon): fine-tuning pays only within it.
   ``payback_months`` is NaN unless the code is 0; ``months_to_repay_training`` keeps the raw
   figure (``inf`` when the monthly net savings are not positive).
 * ``crossover_month``: the first whole month m ≥ 1 from whose end on the cumulative fine-tuned
@@ -88,6 +96,7 @@ class NeverReason(enum.IntEnum):
     HOSTING_NOT_COVERED = 2
     RETRAIN_BEFORE_PAYBACK = 3
     RETIRED_BEFORE_PAYBACK = 4
+    PAYBACK_AFTER_HORIZON = 5
 
 
 class StagePrices(msgspec.Struct, frozen=True, kw_only=True):
@@ -122,6 +131,7 @@ class Prices(msgspec.Struct, frozen=True, kw_only=True):
     fine_tuned_output_usd_per_mtok: float
     months_to_shutdown: float = math.inf
     months_to_training_end: float = math.inf
+    base_fixed_monthly_usd: float = 0.0
     base_latency: LatencyParams | None = None
     fine_tuned_latency: LatencyParams | None = None
 
@@ -208,15 +218,17 @@ def stage_cost(
     v = _getter(values)
     pre = stage_prefix(index)
     file_tokens = v(f"{pre}.tokens_per_epoch") * v(f"{pre}.epochs")
+    grader_in = v(f"{pre}.grader.input_tokens")
+    grader_cached = np.minimum(v(f"{pre}.grader.cached_input_tokens"), grader_in)
     per_job = (
         file_tokens * sp.training_usd_per_mtok
-        + v(f"{pre}.grader.input_tokens") * sp.grader_input_usd_per_mtok
-        + v(f"{pre}.grader.cached_input_tokens") * sp.grader_cached_input_usd_per_mtok
+        + (grader_in - grader_cached) * sp.grader_input_usd_per_mtok
+        + grader_cached * sp.grader_cached_input_usd_per_mtok
         + v(f"{pre}.grader.output_tokens") * sp.grader_output_usd_per_mtok
     ) / 1e6 + v(f"{pre}.rft_hours") * sp.rft_usd_per_hour
     runs = v(f"{pre}.runs")
-    capped = (per_job > sp.job_cap_usd) & (runs > 0)
-    return np.minimum(per_job, sp.job_cap_usd) * runs, capped, file_tokens * runs
+    capped = (per_job > sp.job_cap_usd) & (runs > 0)  # the job pauses at the cap; resumed
+    return per_job * runs, capped, file_tokens * runs
 
 
 def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
@@ -264,21 +276,24 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         )
 
         saving = c_base - c_ft
-        monthly_base = volume * c_base
+        fixed = prices.base_fixed_monthly_usd
+        monthly_base = volume * c_base + fixed
         monthly_ft = volume * c_ft + hosting
         # V × (c_base − c_ft) − hosting: the same as monthly_base − monthly_ft, without the
         # cancellation of two large bills (at 1e12 requests it would swallow the hosting fee).
-        net = volume * saving - hosting
-        period = np.where(retrain > 0, retrain, end)
+        net = volume * saving - hosting + fixed
+        period = np.where((retrain > 0) & (retrain < end), retrain, end)
         amortised = training / period
         breakeven = np.where(
-            saving > 0, (hosting + amortised) / np.where(saving > 0, saving, 1), np.nan
+            saving > 0,
+            np.maximum(hosting - fixed + amortised, 0.0) / np.where(saving > 0, saving, 1),
+            np.nan,
         )
         repay = np.where(net > 0, training / np.where(net > 0, net, 1), np.inf)
 
         slack = 1.0 + _REL_TOL
         reason = np.where(
-            saving <= 0,
+            (saving <= 0) & (net <= 0),
             NeverReason.NOT_CHEAPER,
             np.where(
                 net <= 0,
@@ -289,7 +304,11 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
                     np.where(
                         repay > prices.months_to_shutdown * slack,
                         NeverReason.RETIRED_BEFORE_PAYBACK,
-                        NeverReason.PAYS,
+                        np.where(
+                            repay > horizon * slack,
+                            NeverReason.PAYBACK_AFTER_HORIZON,
+                            NeverReason.PAYS,
+                        ),
                     ),
                 ),
             ),

@@ -150,16 +150,19 @@ def add_assumptions(
         f"A month is {HOURS_PER_MONTH:g} hours; hosting is billed for every hour a deployment "
         "exists, used or idle (partial-hour proration is not documented)."
     )
-    if retrain > 0:
+    if 0 < retrain < s.horizon_months:
         a.append(
             f"Training is paid up front and again every {retrain} months (at the start of "
             f"months {retrain + 1}, {2 * retrain + 1}, …); break-even amortises it over "
-            f"{retrain} months."
+            f"{retrain} months. On a cash basis, a retraining whose cycle the end of the "
+            "projection cuts short is still billed in full."
         )
     else:
+        never = "never retrained" if retrain == 0 else f"a {retrain}-month period reaches past it"
         a.append(
-            "Training is paid once (never retrained); break-even amortises it over the "
-            f"{s.horizon_months}-month horizon."
+            f"Training is paid once in the projection ({never}); break-even amortises it over "
+            "the projection (the horizon, or up to the retirement), and fine-tuning pays only "
+            "when training is repaid within it."
         )
     a.append(
         "Fine-tuned deployments are assumed to run at the base model's speed; no source "

@@ -41,6 +41,8 @@ __all__ = [
     "Monthly",
     "PerRequest",
     "Projection",
+    "Provisioning",
+    "PtuPlan",
     "ReasonCode",
     "RequestCost",
     "SeriesPoint",
@@ -57,6 +59,7 @@ ReasonCode = Literal[
     "savings_below_hosting",
     "retrain_before_payback",
     "retired_before_payback",
+    "payback_after_horizon",
 ]
 
 
@@ -192,6 +195,36 @@ class SeriesPoint(_Out, frozen=True, kw_only=True):
     base_cumulative_usd: float
     fine_tuned_cumulative_usd: float
     training_event: bool
+    crossing: bool = False  # the curves cross since the previous point (either way)
+
+
+class PtuPlan(_Out, frozen=True, kw_only=True):
+    """A provisioned (PTU) deployment: how many PTUs, how they were sized, what they cost.
+
+    ``utilisation`` is the peak's normalized tokens per minute over the PTUs' capacity (null
+    when no peak is known); a PTU deployment is billed per PTU-hour, busy or idle.
+    """
+
+    deployment: str
+    ptus: int
+    sized_by: str
+    peak_requests_per_minute: float | None
+    normalized_tpm: float | None
+    input_tpm_per_ptu: float
+    output_weight: float
+    raw_ptus: float | None
+    minimum: int
+    increment: int
+    utilisation: float | None
+    usd_per_ptu_hour: float
+    monthly_usd: float
+
+
+class Provisioning(_Out, frozen=True, kw_only=True):
+    """The PTU plans of the base and the fine-tuned setup (null where a setup is not on PTU)."""
+
+    base: PtuPlan | None = None
+    fine_tuned: PtuPlan | None = None
 
 
 class WarningItem(_Out, frozen=True, kw_only=True):
@@ -205,6 +238,7 @@ class WarningItem(_Out, frozen=True, kw_only=True):
 class Projection(_Out, frozen=True, kw_only=True):
     """Training, hosting, per-request cost, latency, break-even and the monthly series."""
 
+    headline: str | None  # said first: e.g. a Developer deployment is for evaluation only
     training: TrainingCost
     hosting: Hosting
     per_request: PerRequest
@@ -213,6 +247,7 @@ class Projection(_Out, frozen=True, kw_only=True):
     break_even: BreakEven
     horizon: Horizon
     series: list[SeriesPoint]
+    provisioned: Provisioning | None
     warnings: list[WarningItem]
     assumptions: list[str]
     catalog: CatalogInfo
@@ -228,6 +263,7 @@ REASON_CODES: dict[int, ReasonCode] = {
     costs.NeverReason.HOSTING_NOT_COVERED: "savings_below_hosting",
     costs.NeverReason.RETRAIN_BEFORE_PAYBACK: "retrain_before_payback",
     costs.NeverReason.RETIRED_BEFORE_PAYBACK: "retired_before_payback",
+    costs.NeverReason.PAYBACK_AFTER_HORIZON: "payback_after_horizon",
 }
 
 
@@ -268,6 +304,12 @@ def reason_text(
             f"training ({_money(float(o.training_usd))}) takes "
             f"{float(o.months_to_repay_training):.1f} months to repay, longer than the "
             f"{values['retrain_every_months']:g}-month retraining interval"
+        )
+    if code == costs.NeverReason.PAYBACK_AFTER_HORIZON:
+        return (
+            f"training ({_money(float(o.training_usd))}) takes "
+            f"{float(o.months_to_repay_training):.1f} months to repay, longer than the "
+            f"{values['horizon_months']:g}-month horizon"
         )
     if code == costs.NeverReason.RETIRED_BEFORE_PAYBACK:
         when = f" on {retirement_date}" if retirement_date else ""

@@ -162,6 +162,14 @@ def _domain(r: Resolved, spec: InputSpec) -> tuple[float, float]:
         high = min(high, r.values[name.replace(".cached_prompt_tokens", ".prompt_tokens")])
     elif name == "retrain_every_months":
         low = max(low, 1.0)  # 0 means "never retrained": not a point on the same curve
+    elif name in ("deployment.count", "deployment.hours_per_month"):
+        if r.values["traffic.requests_per_month"] > 0:
+            low = max(low, 1.0 if spec.integer else 1e-6)  # traffic needs a deployment
+    elif name.endswith(".rft_hours"):
+        stage = 0 if name == "training.rft_hours" else int(name.split("[")[1].split("]")[0]) + 1
+        limit = r.stages[stage].job_hours_limit
+        if limit is not None:
+            high = min(high, limit)  # a job fails after this many hours
     return low, high
 
 
