@@ -165,9 +165,14 @@ def test_compare_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     r = msgspec.json.decode(out, type=CompareResult)
     assert [row.rank for row in r.rows] == list(range(1, len(r.rows) + 1))
     values = [row.rank_value_usd for row in r.rows]
-    assert values == sorted(values)
+    assert r.ranked_by == "horizon_net"  # net savings against each row's own base, largest first
+    assert values == sorted(values, reverse=True)
     assert r.rows[0].variant.tier == "global"
-    assert r.rows[0].rank_value_usd == pytest.approx(2801 * 12 + 2 * 15)
+    assert r.rows[0].rank_value_usd == pytest.approx(1159 * 12 - 2 * 15)
+    code, out, _ = run(capsys, "compare", *argv, *EXAMPLE, "--rank-by", "horizon", "--json")
+    total = msgspec.json.decode(out, type=CompareResult)
+    assert total.ranked_by == "horizon_total"
+    assert total.rows[0].rank_value_usd == pytest.approx(2801 * 12 + 2 * 15)
     assert any(row.variant.region is None for row in r.rows)
     assert [u.variant.region for u in r.unavailable] == ["eastus2"]
 

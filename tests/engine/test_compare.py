@@ -33,7 +33,7 @@ def test_tiers_by_models_cheapest_first(test_catalog: Catalog) -> None:
     """Rows are ranked by the 12-month fine-tuned total; gpt-4.1 developer is unavailable."""
     r = compare(
         request({"tiers": ["standard", "global", "developer"], "models": ["gpt-4.1-mini",
-                 "gpt-4.1"]}),
+                 "gpt-4.1"]}, rank_by="horizon_total"),
         test_catalog,
     )  # fmt: skip
     got = [(row.variant.model, row.variant.tier, row.rank_value_usd) for row in r.rows]
@@ -75,7 +75,7 @@ def test_regions_and_deployments(test_catalog: Catalog) -> None:
                                        "epochs": 3}}),
         test_catalog,
     )  # fmt: skip
-    by = {(row.variant.region, row.variant.deployment): row for row in r.rows}
+    by = {(row.variant.region, row.variant.deployment): row for row in r.rows + r.evaluation}
     assert by[(None, "global")].training_usd == pytest.approx(16.5)
     assert by[("swedencentral", "global")].training_usd == pytest.approx(18.15)
     dev = by[(None, "developer")]
@@ -83,7 +83,9 @@ def test_regions_and_deployments(test_catalog: Catalog) -> None:
     assert dev.hosting_monthly_usd == 0.0
     assert dev.monthly_fine_tuned_usd == pytest.approx(1560.0)
     assert "developer_deployment" in dev.warnings
-    assert r.rows[0].variant.deployment == "developer"
+    # the cheapest-looking option is an evaluation deployment: listed apart, never first
+    assert {row.variant.deployment for row in r.rows} == {"global"}
+    assert {row.variant.deployment for row in r.evaluation} == {"developer"}
 
 
 def test_not_fine_tunable_model_is_unavailable(test_catalog: Catalog) -> None:
@@ -141,3 +143,30 @@ def test_combination_bound(test_catalog: Catalog, monkeypatch: pytest.MonkeyPatc
         )  # fmt: skip
     assert exc.value.field == "variants"
     assert "6 combinations" in exc.value.detail
+
+
+def test_default_ranks_by_net_against_each_rows_own_base(test_catalog: Catalog) -> None:
+    """By default rows rank by net savings over the projection against their own base, the
+    rows that never pay last; developer deployments are listed apart as evaluation."""
+    r = compare(
+        request({"models": ["gpt-4.1-mini", "gpt-4.1"], "deployments": ["global", "developer"]}),
+        test_catalog,
+    )
+    assert r.ranked_by == "horizon_net"
+    # gpt-4.1 saves 3M × (0.0066 − 0.0026) − 1241 = 10,759 a month; gpt-4.1-mini 1,159
+    assert [(row.variant.model, row.variant.deployment) for row in r.rows] == [
+        ("gpt-4.1", "global"),
+        ("gpt-4.1-mini", "global"),
+    ]
+    assert r.rows[0].rank_value_usd == pytest.approx(10_759 * 12 - 2 * 75)
+    assert [(row.variant.model, row.variant.deployment) for row in r.evaluation] == [
+        ("gpt-4.1-mini", "developer")
+    ]
+    assert all(row.variant.deployment != "developer" for row in r.rows)
+    never = compare(
+        request({"models": ["gpt-4.1-mini", "gpt-4.1"]},
+                scenario={"traffic": {"requests_per_month": 200_000}}),
+        test_catalog,
+    )  # fmt: skip
+    pays = [row.pays for row in never.rows]
+    assert pays == sorted(pays, reverse=True)  # every paying row before every never

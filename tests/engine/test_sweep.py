@@ -144,6 +144,8 @@ FIELDS = {
     "deployment.count": st.integers(1, 4),  # 0 with traffic is an error (tested below)
     "retrain_every_months": st.integers(0, 24),
     "horizon_months": st.integers(1, 36),
+    # the fine-tuned output follows the base output unless given, in sweeps as in estimate
+    "base.output_tokens": st.integers(1, 2000),
 }
 
 
@@ -213,3 +215,35 @@ def test_no_deployment_with_traffic_is_refused(test_catalog: Catalog) -> None:
     with pytest.raises(InvalidInputError) as est:
         estimate(with_value(data, "deployment.count", 0), test_catalog)
     assert est.value.field == "deployment.count"
+
+
+def test_sweeping_base_output_moves_the_fine_tuned_output(test_catalog: Catalog) -> None:
+    """The review's case: at 800 output tokens the sweep equals estimate ($1,159 → the same
+    figure as estimate, not a fine-tuned setup stuck at 200 output tokens)."""
+    data = scenario_dict()
+    del data["fine_tuned"]["output_tokens"]  # not given: it follows base.output_tokens
+    r = sweep(
+        msgspec.convert(
+            {"scenario": data, "axes": [{"field": "base.output_tokens", "values": [800]}]},
+            SweepRequest,
+        ),
+        test_catalog,
+    )
+    p = estimate(with_value(data, "base.output_tokens", 800), test_catalog)
+    assert r.monthly_net_savings_usd[0] == pytest.approx(p.monthly.net_savings_usd)
+    # output tokens cost the same on both setups: savings are the prompt's alone
+    assert p.monthly.net_savings_usd == pytest.approx(1159.0)
+
+
+def test_given_fine_tuned_output_stays_fixed(test_catalog: Catalog) -> None:
+    """When the scenario gives fine_tuned.output_tokens, sweeping the base output leaves it."""
+    data = scenario_dict()  # the DESIGN example gives 200 for both
+    r = sweep(
+        msgspec.convert(
+            {"scenario": data, "axes": [{"field": "base.output_tokens", "values": [800]}]},
+            SweepRequest,
+        ),
+        test_catalog,
+    )
+    # 3M × (600 × $1.60 more base output per 1e6 + 0.0008) − 1241 = 4,039
+    assert r.monthly_net_savings_usd[0] == pytest.approx(3e6 * (600 * 1.6 / 1e6 + 0.0008) - 1241)

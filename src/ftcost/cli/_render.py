@@ -179,6 +179,9 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
         )
     out.append(catalog_line(p.catalog))
     out.append("")
+    if p.headline:
+        out += textwrap.wrap(f"NOTE: {p.headline}", WIDTH)
+        out.append("")
 
     t = p.training
     rows = []
@@ -216,6 +219,18 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
         f"  {h.count:g} x {h.deployment_type} x {h.hours_per_month:g} h x "
         f"${h.usd_per_hour:,.2f}/h = {money(h.monthly_usd)}/month"
     )
+    plans = p.provisioned
+    for role, plan in (("fine-tuned", plans and plans.fine_tuned), ("base", plans and plans.base)):
+        if plan:
+            use = f", {plan.utilisation:.0%} used at the peak" if plan.utilisation else ""
+            out += textwrap.wrap(
+                f"{role} on {plan.deployment}: {plan.ptus} PTU x ${plan.usd_per_ptu_hour:,.2f}"
+                f"/PTU-h = {money(plan.monthly_usd)}/month (no token charges){use}; sized by "
+                f"{plan.sized_by}",
+                WIDTH,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
     out.append("")
 
     pr = p.per_request

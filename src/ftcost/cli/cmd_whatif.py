@@ -21,6 +21,7 @@ from ftcost.engine import (
     CompareRequest,
     CompareResult,
     CompareVariants,
+    RankBy,
     SolveRequest,
     SolveResult,
     compare,
@@ -78,9 +79,10 @@ def register(sub: Any) -> None:
     p.add_argument("--deployments", type=_csv, metavar="D1,D2", help="deployment types")
     p.add_argument(
         "--rank-by",
-        choices=("horizon", "monthly"),
-        default="horizon",
-        help="horizon total (default) or monthly cost incl. amortised training",
+        choices=("net", "horizon", "monthly"),
+        default="net",
+        help="net savings over the projection against each row's own base (default), the "
+        "fine-tuned horizon total, or its monthly cost incl. amortised training",
     )
     add_common(p)
     p.set_defaults(func=_compare)
@@ -170,6 +172,13 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
+_RANK_BY: dict[str, RankBy] = {
+    "net": "horizon_net",
+    "horizon": "horizon_total",
+    "monthly": "monthly_total",
+}
+
+
 def _compare(args: argparse.Namespace) -> int:
     regions = (
         [None if r.lower() in ("reference", "none", "null") else r for r in args.regions]
@@ -185,33 +194,45 @@ def _compare(args: argparse.Namespace) -> int:
                 models=args.models,
                 deployments=args.deployments,
             ),
-            rank_by="monthly_total" if args.rank_by == "monthly" else "horizon_total",
+            rank_by=_RANK_BY[args.rank_by],
         )
     )
     result: CompareResult = run_request_core(lambda: compare(req, catalog_from_args(args)))
     if args.json:
         print_json(result)
         return 0
-    out = bullets("", [f"ftcost compare: cheapest first by {result.ranked_by_description}"])
+    out = bullets("", [f"ftcost compare: ranked by {result.ranked_by_description}"])
     out = [line.replace("  - ", "", 1) if i == 1 else line[2:] for i, line in enumerate(out)][1:]
-    cost = f"{result.horizon_months}-mo total" if result.ranked_by == "horizon_total" else "monthly"
-    rows = [
-        [
+    cost = {
+        "horizon_net": "net",
+        "horizon_total": f"{result.horizon_months}-mo total",
+        "monthly_total": "monthly",
+    }[result.ranked_by]
+
+    def cells(r: Any) -> list[str]:
+        mark = "" if r.pays else " (never)"
+        return [
             str(r.rank),
             r.variant.tier,
             r.variant.region or "-",
             r.variant.model,
             r.variant.deployment,
-            compact_money(r.rank_value_usd),
+            compact_money(r.rank_value_usd) + mark,
             months(r.payback_months).replace(" months", ""),
         ]
-        for r in result.rows
-    ]
-    out += table(
-        rows,
-        ["#", "tier", "region", "model", "deploy", cost, "payback"],
-        right={0, 5, 6},
-    )
+
+    head = ["#", "tier", "region", "model", "deploy", cost, "payback"]
+    out += table([cells(r) for r in result.rows], head, right={0, 5, 6})
+    if result.evaluation:
+        out += bullets(
+            "For evaluation only (Developer deployments: deleted after 24 hours, no SLA; "
+            "not ranked against production)",
+            [
+                f"{r.variant.tier}/{r.variant.region or '-'}/{r.variant.model}: "
+                f"net {compact_money(r.horizon_net_savings_usd)} over the projection"
+                for r in result.evaluation
+            ],
+        )
     if result.unavailable:
         out += bullets(
             "Not available",

@@ -12,7 +12,7 @@ The engine never reads the clock, the environment, files or the network.
 
 from __future__ import annotations
 
-from ftcost.engine.compare import CompareRequest, CompareResult, CompareVariants, compare
+from ftcost.engine.compare import CompareRequest, CompareResult, CompareVariants, RankBy, compare
 from ftcost.engine.costs import NeverReason, Prices, StagePrices
 from ftcost.engine.estimate import estimate
 from ftcost.engine.inputs import scenario_with
@@ -23,7 +23,7 @@ from ftcost.engine.latency import (
     estimate_latency,
     sample_parameter,
 )
-from ftcost.engine.projection import Projection, SeriesPoint, WarningItem
+from ftcost.engine.projection import Projection, Provisioning, PtuPlan, SeriesPoint, WarningItem
 from ftcost.engine.resolve import NUMERIC_FIELDS, Resolved, resolve
 from ftcost.engine.scenario import Scenario, decode_scenario, field_path
 from ftcost.engine.simulate import (
@@ -57,6 +57,9 @@ __all__ = [
     "Percentiles",
     "Prices",
     "Projection",
+    "Provisioning",
+    "PtuPlan",
+    "RankBy",
     "Resolved",
     "Scenario",
     "SeriesPoint",

@@ -11,12 +11,17 @@ variant lists (their cross product, at most ``MAX_COMPARE_VARIANTS``) is estimat
 * ``deployments`` set ``deployment.type`` (``fine_tuned.deployment`` follows it; the base
   deployment stays as given).
 
-Rows are sorted cheapest first by ``rank_by``: ``horizon_total`` (default) = the fine-tuned
-setup's total over the horizon (every training event, tokens and hosting:
-``horizon.fine_tuned_usd``); ``monthly_total`` = its monthly run cost plus the amortised
-training (``monthly.fine_tuned_usd + monthly.training_amortised_usd``). Ties keep the request
-order. A combination the catalog cannot price (no such tier, region, deployment type or method
-for that model) is listed under ``unavailable`` with the reason, never dropped silently;
+Rows are ranked by ``rank_by``: ``horizon_net`` (default) = net savings over the projection
+against each row's *own* base setup (``horizon.net_savings_usd``, largest first): rows with
+different models or bases are compared by what fine-tuning saves, not by what it costs;
+``horizon_total`` = the fine-tuned setup's total over the projection (every training event,
+tokens and hosting: ``horizon.fine_tuned_usd``, cheapest first); ``monthly_total`` = its monthly
+run cost plus the amortised training, cheapest first. Rows that never pay come after every row
+that pays (``pays`` false, with the reason). Developer deployments are for evaluation (deleted
+after 24 hours, no SLA): their rows are listed apart under ``evaluation``, never ranked against
+production options. Ties keep the request order. A combination the catalog cannot price (no
+such tier, region, deployment type or method for that model) is listed under ``unavailable``
+with the reason, never dropped silently;
 unknown model or region names are errors naming the list item (``variants.models[2]``).
 """
 
@@ -46,12 +51,13 @@ __all__ = [
     "CompareRow",
     "CompareVariant",
     "CompareVariants",
+    "RankBy",
     "UnavailableVariant",
     "compare",
 ]
 
 MAX_COMPARE_VARIANTS = 100
-RankBy = Literal["horizon_total", "monthly_total"]
+RankBy = Literal["horizon_net", "horizon_total", "monthly_total"]
 
 # Errors about these scenario fields mean "this combination is not offered", not bad input.
 _OFFER_FIELDS = frozenset(
@@ -87,7 +93,7 @@ class CompareRequest(_Base, frozen=True, kw_only=True):
 
     scenario: Scenario
     variants: CompareVariants
-    rank_by: RankBy = "horizon_total"
+    rank_by: RankBy = "horizon_net"
 
 
 class CompareVariant(_Base, frozen=True, kw_only=True):
@@ -102,7 +108,7 @@ class CompareVariant(_Base, frozen=True, kw_only=True):
 class CompareRow(_Base, frozen=True, kw_only=True):
     """Key figures of one combination (all from its Projection)."""
 
-    rank: int  # 1 = cheapest
+    rank: int  # 1 = the best production option by rank_by (evaluation rows: their own order)
     variant: CompareVariant
     rank_value_usd: float  # the figure rows are sorted by (see CompareResult.ranked_by)
     model_id: str
@@ -141,10 +147,15 @@ class CompareResult(_Base, frozen=True, kw_only=True):
     ranked_by_description: str
     horizon_months: int
     rows: list[CompareRow]
+    evaluation: list[CompareRow]  # Developer deployments: for evaluation only, not ranked
     unavailable: list[UnavailableVariant]
 
 
 _RANK_TEXT: dict[RankBy, str] = {
+    "horizon_net": (
+        "net savings over the projection against each row's own base setup "
+        "(horizon.net_savings_usd, largest first); rows that never pay come last"
+    ),
     "horizon_total": (
         "total cost of the fine-tuned setup over the horizon: every training event, tokens "
         "and hosting (horizon.fine_tuned_usd)"
@@ -215,11 +226,11 @@ def _apply(s: Scenario, v: CompareVariant) -> Scenario:
 
 
 def _row(p: Projection, v: CompareVariant, rank_by: RankBy) -> CompareRow:
-    value = (
-        p.horizon.fine_tuned_usd
-        if rank_by == "horizon_total"
-        else p.monthly.fine_tuned_usd + p.monthly.training_amortised_usd
-    )
+    value = {
+        "horizon_net": p.horizon.net_savings_usd,
+        "horizon_total": p.horizon.fine_tuned_usd,
+        "monthly_total": p.monthly.fine_tuned_usd + p.monthly.training_amortised_usd,
+    }[rank_by]
     lat = p.latency.fine_tuned
     return CompareRow(
         rank=0,
@@ -295,12 +306,16 @@ def compare(
                 exc.field = f"scenario.{exc.field}"
             raise
         rows.append(_row(projection, variant, request.rank_by))
-    rows.sort(key=lambda row: row.rank_value_usd)
+    sign = -1.0 if request.rank_by == "horizon_net" else 1.0
+    rows.sort(key=lambda row: (not row.pays, sign * row.rank_value_usd))
+    production = [r for r in rows if r.variant.deployment != "developer"]
+    evaluation = [r for r in rows if r.variant.deployment == "developer"]
     return CompareResult(
         ranked_by=request.rank_by,
         ranked_by_description=_RANK_TEXT[request.rank_by],
         horizon_months=s.horizon_months,
-        rows=[msgspec.structs.replace(row, rank=i + 1) for i, row in enumerate(rows)],
+        rows=[msgspec.structs.replace(row, rank=i + 1) for i, row in enumerate(production)],
+        evaluation=[msgspec.structs.replace(row, rank=i + 1) for i, row in enumerate(evaluation)],
         unavailable=unavailable,
     )
 
