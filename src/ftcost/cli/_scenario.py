@@ -60,7 +60,18 @@ def _date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-_TIERS = ("standard", "global", "developer")
+_TIERS = ("standard", "global", "developer", "data_zone")
+_DEPLOYMENTS = (*_TIERS, "provisioned")
+_BASE_DEPLOYMENTS = (
+    "standard",
+    "global",
+    "data_zone",
+    "batch",
+    "data_zone_batch",
+    "provisioned",
+    "global_provisioned",
+    "data_zone_provisioned",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,27 +108,40 @@ _FLAGS: tuple[_Flag, ...] = (
     _Flag("--rft-hours", "training.rft_hours", "RFT training hours per job", real, metavar="H"),
     _Flag("--dataset", "training.dataset", "training JSONL to take tokens and examples from",
           metavar="FILE"),
-    _Flag("--deployment", "deployment.type", "fine-tuned deployment type (default global)",
-          choices=_TIERS),
+    _Flag("--deployment", "deployment.type", "fine-tuned deployment type (default global; "
+          "provisioned = PTU)", choices=_DEPLOYMENTS),
+    _Flag("--ptu", "deployment.ptu", "PTUs per provisioned deployment (default: sized from "
+          "the peak)", whole, metavar="N"),
     _Flag("--deployment-count", "deployment.count", "fine-tuned deployments (default 1)", whole,
           metavar="N"),
     _Flag("--hours-per-month", "deployment.hours_per_month",
           "hours each deployment exists (default 730)", real, metavar="H"),
     _Flag("--requests-per-month", "traffic.requests_per_month", "requests a month (default 0)",
           real, metavar="N"),
+    _Flag("--peak-rpm", "traffic.peak_requests_per_minute",
+          "peak requests per minute (sizes PTU deployments)", real, metavar="N"),
+    _Flag("--peak-to-average", "traffic.peak_to_average",
+          "or the peak as a multiple of the average rate", real, metavar="X"),
     _Flag("--base-model", "base.model", "base setup's model (default: --model)", metavar="NAME"),
-    _Flag("--base-deployment", "base.deployment", "base deployment type (default global)",
-          choices=_TIERS),
+    _Flag("--base-deployment", "base.deployment", "base deployment type (default global; batch "
+          "= half price, 24-hour turnaround)", choices=_BASE_DEPLOYMENTS),
+    _Flag("--base-ptu", "base.ptu", "PTUs of a provisioned base deployment", whole,
+          metavar="N"),
     _Flag("--base-prompt-tokens", "base.prompt_tokens", "base prompt tokens per request", whole,
           metavar="N"),
     _Flag("--base-cached-tokens", "base.cached_prompt_tokens", "of those, cached", whole,
           metavar="N"),
+    _Flag("--base-shared-prefix", "base.shared_prefix_tokens",
+          "or: the first N prompt tokens repeat in every request (cached count follows)",
+          whole, metavar="N"),
     _Flag("--output-tokens", "base.output_tokens", "output tokens per request (both setups)",
           whole, metavar="N"),
     _Flag("--ft-prompt-tokens", "fine_tuned.prompt_tokens",
           "fine-tuned prompt tokens per request", whole, metavar="N"),
     _Flag("--ft-cached-tokens", "fine_tuned.cached_prompt_tokens", "of those, cached", whole,
           metavar="N"),
+    _Flag("--ft-shared-prefix", "fine_tuned.shared_prefix_tokens",
+          "or: the fine-tuned prompt's shared prefix", whole, metavar="N"),
     _Flag("--ft-output-tokens", "fine_tuned.output_tokens",
           "fine-tuned output tokens (default: --output-tokens)", whole, metavar="N"),
     _Flag("--retrain-every", "retrain_every_months",
