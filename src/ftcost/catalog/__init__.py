@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ftcost.catalog.azure_import import AzureImport, import_azure
 from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.files import MAX_FILE_BYTES, FileRefused, read_bounded
 from ftcost.catalog.lookup import (
     ResolvedModel,
     check_region,
@@ -58,6 +59,7 @@ from ftcost.catalog.view import (
 )
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "TIERS",
     "TOKEN_KINDS",
     "AzureImport",
@@ -65,6 +67,7 @@ __all__ = [
     "CatalogInfo",
     "Cell",
     "Encoding",
+    "FileRefused",
     "Headline",
     "IntFigure",
     "Latency",
@@ -97,5 +100,6 @@ __all__ = [
     "parse_catalog",
     "price_order",
     "provider_summaries",
+    "read_bounded",
     "resolve_model",
 ]
