@@ -24,6 +24,8 @@ from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
+from ftcost.api.cache import ResponseCache
+from ftcost.api.limits import Guard, HeavyWork
 from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
@@ -104,7 +106,13 @@ def create_app(
         catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
     if counter is None:
         counter = _default_counter()
-    services = Services(settings=settings, catalog=catalog, counter=counter)
+    services = Services(
+        settings=settings,
+        catalog=catalog,
+        counter=counter,
+        cache=ResponseCache(max_bytes=settings.cache_bytes),
+        heavy=HeavyWork(settings.max_heavy),
+    )
 
     def provide_services() -> Services:
         return services
@@ -134,7 +142,9 @@ def create_app(
     # preflights included) gets the request id, the security headers and an access-log line.
     handler = app.asgi_handler if cors is None else RefusedPreflight(app.asgi_handler, cors)
     app.asgi_handler = RequestContext(
-        handler, cors_origins=settings.cors_origins, access_log=settings.access_log
+        Guard(handler, settings),
+        cors_origins=settings.cors_origins,
+        access_log=settings.access_log,
     )
     app.state["services"] = services
     return app
