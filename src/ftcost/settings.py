@@ -22,7 +22,7 @@ FTCOST_HEADER_TIMEOUT       10 s                            to receive a request
                                                             from the connection opening or its
                                                             last answer (so also the keep-alive
                                                             idle timeout); then it is closed
-FTCOST_BODY_TIMEOUT         15 s                            longest wait for the next part of a
+FTCOST_BODY_TIMEOUT         10 s                            longest wait for the next part of a
                                                             request body (408)
 FTCOST_REQUEST_TIMEOUT      20 s                            deadline of one request (503)
 FTCOST_DATASET_TIMEOUT      600 s                           deadline of a dataset upload (503)
@@ -77,7 +77,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_level: LogLevel = "info"
     access_log: bool = True
     header_timeout_s: float = 10.0
-    body_timeout_s: float = 15.0
+    body_timeout_s: float = 10.0
     request_timeout_s: float = 20.0
     dataset_timeout_s: float = 600.0
     backpressure: int = 4096

@@ -213,8 +213,8 @@ _EXAMPLES: dict[int, tuple[str, str, str, dict[str, object]]] = {
     408: (
         "request-timeout",
         "Request timeout",
-        "the request body stalled: no data for 15 s",
-        {"timeout_s": 15.0},
+        "the request body stalled: no data for 10 s",
+        {"timeout_s": 10.0},
     ),
     413: (
         "body-too-large",
