@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import tiktoken
 from hypothesis import given, settings
@@ -10,7 +12,7 @@ from tokens_reference import reference_encoding
 
 from ftcost.errors import InvalidInputError
 from ftcost.tokens import TiktokenCounter, count_request
-from ftcost.tokens.runs import KEEP, MAX_RUN, PERIOD, shorten_runs
+from ftcost.tokens.runs import KEEP, MAX_RUN, PERIOD, long_runs, shorten_runs
 
 ENCODINGS = ["o200k_base", "cl100k_base"]
 # Every character tiktoken's regex treats as whitespace that a text is likely to repeat.
@@ -108,6 +110,20 @@ def test_shorten_runs_leaves_ordinary_text_alone() -> None:
     text = "hello   world\n\n\tok " * 10_000
     assert len(text) > MAX_RUN
     assert shorten_runs(text, lambda c: 1) == (text, 0)
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(["a", " ", "\t", "\u3000", "\x1c"]), max_size=400),
+    max_run=st.integers(min_value=1, max_value=40),
+)
+def test_long_runs_finds_every_long_run(text: str, max_run: int) -> None:
+    """The sampled scan finds exactly the whitespace runs a full scan finds."""
+    full = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[^\S\x1c-\x1f]+", text)
+        if m.end() - m.start() >= max_run
+    ]
+    assert long_runs(text, max_run) == full
 
 
 def test_reference_encoding_is_tiktoken() -> None:

@@ -26,27 +26,44 @@ does not; the pattern below leaves them out, so "whitespace" means the same on b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ftcost.errors import InvalidInputError
 
-__all__ = ["KEEP", "MAX_RUN", "PERIOD", "shorten_runs"]
+__all__ = ["KEEP", "MAX_RUN", "PERIOD", "long_runs", "shorten_runs"]
 
 MAX_RUN = 100_000  # whitespace characters in a row handed to tiktoken (it panics near 1M)
 PERIOD = 1024  # a multiple of the longest whitespace token of each character, in characters
 KEEP = 8 * PERIOD  # characters of a stretch left in place, far beyond BPE's end effects
 
 _WS = r"[^\S\x1c-\x1f]"
-_runs_cache: dict[int, re.Pattern[str]] = {}
+_WS_CHAR = re.compile(_WS)
+_WS_RUN = re.compile(f"{_WS}+")  # forwards from a position
+_WS_TAIL = re.compile(rf"{_WS}+\Z")  # backwards from a position (as the end of a window)
 _char_cache: dict[str, re.Pattern[str]] = {}
 
 
-def _long_runs(max_run: int) -> re.Pattern[str]:
-    # Anchored at the start of a run (the lookbehind), so each run is scanned once.
-    pat = _runs_cache.get(max_run)
-    if pat is None:
-        pat = _runs_cache[max_run] = re.compile(rf"(?<!{_WS}){_WS}{{{max_run},}}")
-    return pat
+def long_runs(text: str, max_run: int = MAX_RUN) -> list[tuple[int, int]]:
+    """``(start, end)`` of every whitespace run of ``max_run`` characters or more.
+
+    A run that long covers a multiple of ``max_run // 2``, so only those positions are looked
+    at, and the run is measured from there (in C, by ``re``): ordinary text costs a few probes
+    per megabyte instead of a scan that would hold the GIL for tens of milliseconds.
+    """
+    step = max(1, max_run // 2)
+    found: list[tuple[int, int]] = []
+    covered = 0
+    for p in range(0, len(text), step):
+        if p < covered or not _WS_CHAR.match(text, p):
+            continue
+        tail = _WS_TAIL.search(text, max(covered, p - step), p + 1)
+        start = tail.start() if tail else p
+        head = _WS_RUN.match(text, p)
+        end = head.end() if head else p + 1
+        covered = end
+        if end - start >= max_run:
+            found.append((start, end))
+    return found
 
 
 def shorten_runs(
@@ -65,52 +82,43 @@ def shorten_runs(
     """
     if len(text) < max_run:
         return text, 0
-    pattern = _long_runs(max_run)
-    if pattern.search(text) is None:
+    runs = long_runs(text, max_run)
+    if not runs:
         return text, 0
     parts: list[str] = []
     removed = 0
     last = 0
-    for run in pattern.finditer(text):
-        parts.append(text[last : run.start()])
-        for s in _stretches(run.group()):
+    for start, end in runs:
+        parts.append(text[last:start])
+        left = 0
+        for s in _stretches(text, start, end):
             periods = (len(s) - keep) // period
             per = tokens_per_period(s[0]) if periods > 0 else None
-            if per is None:
-                parts.append(s)
-                continue
-            parts.append(s[: len(s) - periods * period])
-            removed += periods * per
-        last = run.end()
+            if per is not None:
+                s = s[: len(s) - periods * period]
+                removed += periods * per
+            parts.append(s)
+            left += len(s)
+            if left >= max_run:
+                raise InvalidInputError(
+                    f"the text has a run of {end - start:,} whitespace characters mixing "
+                    f"several kinds at character {start:,}; at most {max_run - 1:,} such "
+                    "characters in a row can be counted"
+                )
+        last = end
     parts.append(text[last:])
-    short = "".join(parts)
-    left = pattern.search(short)
-    if left is not None:
-        raise InvalidInputError(
-            f"the text has a run of {len(left.group()):,} whitespace characters mixing "
-            f"several kinds (near character {_position(text, left.group()):,}); at most "
-            f"{max_run - 1:,} such characters in a row can be counted"
-        )
-    return short, removed
+    return "".join(parts), removed
 
 
-def _stretches(run: str) -> list[str]:
-    """``run`` cut into stretches of one repeated character."""
-    out: list[str] = []
-    i = 0
-    while i < len(run):
-        char = run[i]
+def _stretches(text: str, start: int, end: int) -> Iterator[str]:
+    """``text[start:end]`` cut into stretches of one repeated character."""
+    i = start
+    while i < end:
+        char = text[i]
         pat = _char_cache.get(char)
         if pat is None:
             pat = _char_cache[char] = re.compile(re.escape(char) + "+")
-        m = pat.match(run, i)
+        m = pat.match(text, i, end)
         assert m is not None
-        out.append(m.group())
+        yield m.group()
         i = m.end()
-    return out
-
-
-def _position(text: str, run: str) -> int:
-    """Where ``run`` (or its first stretch) starts in ``text``, for the message."""
-    at = text.find(run[:64])
-    return max(at, 0)
