@@ -12,7 +12,7 @@ from tokens_reference import reference_encoding
 
 from ftcost.errors import InvalidInputError
 from ftcost.tokens import TiktokenCounter, count_request
-from ftcost.tokens.runs import KEEP, MAX_RUN, PERIOD, long_runs, shorten_runs
+from ftcost.tokens.runs import KEEP, MAX_RUN, PERIOD, chunks, long_runs, shorten_runs
 
 ENCODINGS = ["o200k_base", "cl100k_base"]
 # Every character tiktoken's regex treats as whitespace that a text is likely to repeat.
@@ -124,6 +124,32 @@ def test_long_runs_finds_every_long_run(text: str, max_run: int) -> None:
         if m.end() - m.start() >= max_run
     ]
     assert long_runs(text, max_run) == full
+
+
+prose = st.text(
+    alphabet=st.sampled_from([*"aZq XY19!.,'s-/é中\u3000", " ", " ", "\n", "\t", "\r"]),
+    max_size=600,
+)
+
+
+@settings(max_examples=200)
+@given(encoding=st.sampled_from(ENCODINGS), text=prose, size=st.integers(1, 80))
+def test_chunks_add_up_to_the_whole_count(encoding: str, text: str, size: int) -> None:
+    """A long text is encoded in pieces cut before a space that follows an ASCII letter: the
+    pieces join to the text and their counts add up to tiktoken's count of the whole."""
+    enc = reference_encoding(encoding)
+    pieces = list(chunks(text, size))
+    assert "".join(pieces) == text
+    assert sum(len(enc.encode_ordinary(p)) for p in pieces) == len(enc.encode_ordinary(text))
+
+
+def test_counter_encodes_long_text_in_chunks() -> None:
+    """The counter's chunked path (a small chunk here) gives tiktoken's count of the whole."""
+    text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 5000
+    counter = TiktokenCounter(max_run=1000, chunk=1000)
+    for encoding in ENCODINGS:
+        whole = len(reference_encoding(encoding).encode_ordinary(text))
+        assert counter.count(text, encoding) == whole
 
 
 def test_reference_encoding_is_tiktoken() -> None:

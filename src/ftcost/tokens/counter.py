@@ -140,9 +140,11 @@ class TiktokenCounter:
         data_dir: Path | None = None,
         cache_dir: Path | None = None,
         max_run: int = runs.MAX_RUN,
+        chunk: int = runs.CHUNK,
     ) -> None:
         self._data_dir = data_dir
         self._max_run = max_run
+        self._chunk = max(chunk, max_run)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._encodings: dict[str, Any] = {}
@@ -198,12 +200,17 @@ class TiktokenCounter:
                 periods[char] = b - a if b - a == c - b else None
             return periods[char]
 
-        max_run = self._max_run
+        max_run, chunk = self._max_run, self._chunk
+
+        def long(text: str) -> int:
+            short, removed = runs.shorten_runs(text, per_period, max_run=max_run)
+            if len(short) <= chunk:
+                return raw(short) + removed
+            return sum(raw(piece) for piece in runs.chunks(short, chunk)) + removed
 
         def n(text: str) -> int:
             if len(text) >= max_run:
-                short, removed = runs.shorten_runs(text, per_period, max_run=max_run)
-                return raw(short) + removed
+                return long(text)
             try:
                 return len(core(text))
             except UnicodeEncodeError:

@@ -19,6 +19,12 @@ characters is ever handed to tiktoken:
 * A run that is still ``MAX_RUN`` characters or longer afterwards (mixed whitespace such as
   ``" \\t" * 100_000``) is refused with ``InvalidInputError`` naming its length and position.
 
+Long texts are also encoded in pieces of about ``CHUNK`` characters (``chunks``), cut just
+before a space that follows an ASCII letter: tiktoken's regex always has a piece boundary there
+(a letter belongs to a letter piece, which takes a space only as its first character) and
+matching at that point depends only on the text after it, so the counts add up exactly; the
+token list of one call then stays small (a 61 MB line no longer needs gigabytes of ints).
+
 ``Python``'s ``\\s`` also matches U+001C..U+001F, which tiktoken's (Unicode ``White_Space``)
 does not; the pattern below leaves them out, so "whitespace" means the same on both sides.
 """
@@ -30,17 +36,33 @@ from collections.abc import Callable, Iterator
 
 from ftcost.errors import InvalidInputError
 
-__all__ = ["KEEP", "MAX_RUN", "PERIOD", "long_runs", "shorten_runs"]
+__all__ = ["CHUNK", "KEEP", "MAX_RUN", "PERIOD", "chunks", "long_runs", "shorten_runs"]
 
 MAX_RUN = 100_000  # whitespace characters in a row handed to tiktoken (it panics near 1M)
 PERIOD = 1024  # a multiple of the longest whitespace token of each character, in characters
 KEEP = 8 * PERIOD  # characters of a stretch left in place, far beyond BPE's end effects
+CHUNK = 1 << 20  # characters per tiktoken call for a long text
 
 _WS = r"[^\S\x1c-\x1f]"
 _WS_CHAR = re.compile(_WS)
 _WS_RUN = re.compile(f"{_WS}+")  # forwards from a position
 _WS_TAIL = re.compile(rf"{_WS}+\Z")  # backwards from a position (as the end of a window)
 _char_cache: dict[str, re.Pattern[str]] = {}
+_CUT = re.compile(r"(?<=[A-Za-z]) ")  # a piece boundary of both encodings' regex
+
+
+def chunks(text: str, size: int = CHUNK) -> Iterator[str]:
+    """``text`` in consecutive pieces of at least ``size`` characters (the last may be
+    shorter), each cut where tiktoken's own segmentation has a boundary; a text with no such
+    place is one piece."""
+    start = 0
+    while len(text) - start > size:
+        m = _CUT.search(text, start + size)
+        if m is None:
+            break
+        yield text[start : m.start()]
+        start = m.start()
+    yield text[start:]
 
 
 def long_runs(text: str, max_run: int = MAX_RUN) -> list[tuple[int, int]]:
