@@ -225,6 +225,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per load")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure")
+    parser.add_argument("--loads", default="idle,sweeps,prompts,stalled", help="loads to run")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs of each load (the table shows medians)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -238,15 +242,24 @@ def main() -> int:
         "stalled": stalled(30 if args.quick else 2000),
     }
     head = f"{'workers':>7}  {'load':<8} {'probes':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>8}"
-    print(head + "  answers")
+    print(head + "  answers" + (f"  (medians of {args.repeats} runs)" if args.repeats > 1 else ""))
     counts = [1] if args.quick else [int(w) for w in args.workers.split(",")]
+    names = [n for n in args.loads.split(",") if n in loads]
     for workers in counts:
-        for name, load in loads.items():
-            with server(workers) as port:
-                took, statuses = load(port, duration)
+        for name in names:
+            runs = []
+            for _ in range(1 if args.quick else args.repeats):
+                with server(workers) as port:
+                    runs.append(loads[name](port, duration))
+            took = [t for t, _ in runs]
+            statuses: Counter[int] = Counter()
+            for _, st in runs:
+                statuses.update(st)
             print(
-                f"{workers:>7}  {name:<8} {len(took):>6} {statistics.median(took):>7.1f} "
-                f"{pct(took, 99):>7.1f} {max(took):>8.1f}  "
+                f"{workers:>7}  {name:<8} {statistics.median(len(t) for t in took):>6.0f} "
+                f"{statistics.median(statistics.median(t) for t in took):>7.1f} "
+                f"{statistics.median(pct(t, 99) for t in took):>7.1f} "
+                f"{statistics.median(max(t) for t in took):>8.1f}  "
                 + (" ".join(f"{k}:{v}" for k, v in sorted(statuses.items())) or "-"),
                 flush=True,
             )
