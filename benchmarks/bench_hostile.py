@@ -77,11 +77,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(workers: int) -> Iterator[int]:
-    """``ftcost serve`` with default settings; yields its port once /healthz answers."""
+def server(workers: int, extra: dict[str, str] | None = None) -> Iterator[int]:
+    """``ftcost serve`` with default settings (and ``extra``); yields its port once /healthz
+    answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FTCOST_")}
-    env.update({"FTCOST_PORT": str(port), "FTCOST_ACCESS_LOG": "false"})
+    env.update({"FTCOST_PORT": str(port), "FTCOST_ACCESS_LOG": "false", **(extra or {})})
     log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(
         [PYTHON, "-m", "ftcost", "serve", "--workers", str(workers)],
@@ -229,6 +230,9 @@ def main() -> int:
     parser.add_argument(
         "--repeats", type=int, default=1, help="runs of each load (the table shows medians)"
     )
+    parser.add_argument(
+        "--sweep-points", type=int, default=20_000, help="points of each sweep (and the limit)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -237,19 +241,20 @@ def main() -> int:
     duration = 0.5 if args.quick else args.duration
     loads = {
         "idle": idle,
-        "sweeps": with_clients("sweeps", 200 if args.quick else 20_000, 4),
+        "sweeps": with_clients("sweeps", 200 if args.quick else args.sweep_points, 4),
         "prompts": with_clients("prompts", 10_000 if args.quick else 1_000_000, 4),
         "stalled": stalled(30 if args.quick else 2000),
     }
     head = f"{'workers':>7}  {'load':<8} {'probes':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>8}"
     print(head + "  answers" + (f"  (medians of {args.repeats} runs)" if args.repeats > 1 else ""))
+    extra = {"FTCOST_MAX_SWEEP_POINTS": str(max(20_000, args.sweep_points))}
     counts = [1] if args.quick else [int(w) for w in args.workers.split(",")]
     names = [n for n in args.loads.split(",") if n in loads]
     for workers in counts:
         for name in names:
             runs = []
             for _ in range(1 if args.quick else args.repeats):
-                with server(workers) as port:
+                with server(workers, extra) as port:
                     runs.append(loads[name](port, duration))
             took = [t for t, _ in runs]
             statuses: Counter[int] = Counter()
