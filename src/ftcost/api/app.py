@@ -85,8 +85,19 @@ def _openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded)."""
+    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded).
+
+    The sweep axes state this server's point limit (``FTCOST_MAX_SWEEP_POINTS``): no axis can
+    have more points than the whole grid may.
+    """
     doc: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(app.openapi_schema.to_schema()))
+    services = app.state.get("services")
+    limit = services.settings.max_sweep_points if services else Settings().max_sweep_points
+    axis = doc.get("components", {}).get("schemas", {}).get("SweepAxis", {}).get("properties", {})
+    for name, key in (("num", "maximum"), ("values", "maxItems")):
+        for option in axis.get(name, {}).get("oneOf", []):
+            if key in option:
+                option[key] = min(option[key], limit)
     return doc
 
 
