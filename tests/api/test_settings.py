@@ -168,3 +168,21 @@ def test_granian_gets_the_connection_limits() -> None:
     assert server.http == HTTPModes.http1
     assert server.http1_settings.header_read_timeout == 2500
     assert server.backpressure == 512
+
+
+def test_workers_reuse_the_preloaded_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ftcost serve` parses the catalog once before starting granian; a worker (forked, so
+    sharing that memory) builds its app on the same Catalog object when the sheets match."""
+    from ftcost.api import app as app_module
+
+    logger = logging.getLogger("ftcost")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    monkeypatch.setattr(app_module, "_preloaded", None)
+    try:
+        catalog = app_module.preload_catalog(Settings())
+        assert app_module.app_from_env().state["services"].catalog is catalog
+        monkeypatch.setenv("FTCOST_PRICING", "other.toml")
+        monkeypatch.setattr(app_module, "load_catalog", lambda overlays: "fresh")
+        assert app_module.app_from_env().state["services"].catalog == "fresh"
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved

@@ -36,7 +36,13 @@ from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings, from_env
 
-__all__ = ["OPENAPI_PATH", "app_from_env", "create_app", "openapi_document"]
+__all__ = [
+    "OPENAPI_PATH",
+    "app_from_env",
+    "create_app",
+    "openapi_document",
+    "preload_catalog",
+]
 
 OPENAPI_PATH = "/openapi.json"
 
@@ -177,8 +183,25 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
+_preloaded: tuple[tuple[str, ...], Catalog] | None = None
+
+
+def preload_catalog(settings: Settings) -> Catalog:
+    """Load the catalog (with ``settings.pricing``) once, in the process that starts the server.
+
+    granian forks its workers on Linux: each worker's ``app_from_env`` then finds this catalog
+    in memory it shares with the parent instead of parsing every price sheet again.
+    """
+    global _preloaded
+    catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
+    _preloaded = (settings.pricing, catalog)
+    return catalog
+
+
 def app_from_env() -> Litestar:
     """Factory for the ASGI server (one call per worker): settings from ``FTCOST_*``."""
     settings = from_env(os.environ)
     configure_logging(settings.log_level)
-    return create_app(settings)
+    pre = _preloaded
+    catalog = pre[1] if pre is not None and pre[0] == settings.pricing else None
+    return create_app(settings, catalog=catalog)

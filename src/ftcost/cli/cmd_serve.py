@@ -191,10 +191,11 @@ def _raise_file_limit(settings: Settings) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ftcost.api.app import create_app
+    from ftcost.api.app import create_app, preload_catalog
 
     settings = _raise_file_limit(_settings(args))
-    create_app(settings)  # fail fast, once, on a bad price sheet or setting
+    # Fail fast, once, on a bad price sheet or setting; forked workers reuse this catalog.
+    create_app(settings, catalog=preload_catalog(settings))
     check_address(settings.host, settings.port)
     print(
         f"ftcost: serving on http://{settings.host}:{settings.port} "
