@@ -5,6 +5,7 @@ measured by benchmarks/bench_hostile.py): the sweep limit over HTTP, the heavy-w
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -208,3 +209,35 @@ def test_cache_drops_least_recent_first() -> None:
     assert cache.get(0) is None
     cache.put("huge", b"x" * 2000, size=10)  # over an eighth of the budget: not kept
     assert cache.get("huge") is None
+
+
+def test_slow_dataset_upload_holds_no_heavy_slot() -> None:
+    """A dataset upload whose bytes are still travelling holds no heavy-work slot: with the
+    worker's only slot (FTCOST_MAX_HEAVY=1), a token count is answered meanwhile, and the
+    upload is then analysed in full."""
+    line = (
+        b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}\n'
+    )
+    first, rest = line * 10, line * 10
+    with (
+        serve({"FTCOST_MAX_HEAVY": "1"}) as live,
+        socket.create_connection(("127.0.0.1", live.port), timeout=20) as s,
+    ):
+        s.sendall(
+            b"POST /v1/datasets/analyze?model=gpt-4.1-mini HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/jsonl\r\n"
+            b"Content-Length: %d\r\n\r\n" % (len(first) + len(rest)) + first
+        )
+        time.sleep(0.3)
+        body = json.dumps({"model": "gpt-4.1-mini", "text": "hi"}).encode()
+        status, _, data = live.post("/v1/tokens/count", body)
+        assert status == 200, data
+        s.sendall(rest)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["examples"] == 20

@@ -13,15 +13,16 @@ request id, the security headers and an access-log line):
 ``HeavyWork`` runs CPU-heavy operations (token counting, solve, sweep, compare, simulate,
 dataset analysis) in worker threads, at most ``limit`` at a time per worker process; one more
 is refused at once with a 503 problem and ``Retry-After`` instead of queueing behind the
-others. A thread cannot be stopped: when a deadline passes the client gets its 503 while the
-thread finishes, and its slot stays taken until then, so abandoned work still counts.
+others. A dataset upload takes a slot only while it analyses a batch (waiting for one if
+need be), never while its bytes travel, so slow uploads cannot hold the slots. A thread
+cannot be stopped: when a deadline passes the client gets its 503 while the thread finishes,
+and its slot stays taken until then, so abandoned work still counts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import anyio
@@ -50,6 +51,7 @@ MAX_HEADER_BYTES = 16 * 1024  # names and values of all header fields
 MAX_HEADERS = 64  # granian itself answers a bare 431 from 100 header fields
 DATASET_PATH = "/v1/datasets/analyze"
 RETRY_AFTER_S = 1
+_WAIT_S = 0.02  # polling interval of run_when_free
 _PROBLEM = "https://ftcost.dev/problems/"
 
 
@@ -79,11 +81,12 @@ class HeavyWork:
         """Operations running now (threads included whose client has gone)."""
         return self._busy
 
-    def _take(self) -> None:
+    def _try_take(self) -> bool:
         with self._lock:
             if self._busy >= self.limit:
-                raise busy(self.limit)
+                return False
             self._busy += 1
+            return True
 
     def _release(self) -> None:
         with self._lock:
@@ -96,7 +99,22 @@ class HeavyWork:
         cancelled (deadline, client gone), it returns at once; the slot is released when the
         thread finishes, or now if it never started.
         """
-        self._take()
+        if not self._try_take():
+            raise busy(self.limit)
+        return await self._run_taken(fn, args)
+
+    async def run_when_free(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker thread as soon as a slot is free (waiting for one), and
+        never abandoned: a cancelled caller waits for the thread. For the steps of a dataset
+        upload, which must not hold a slot while its bytes travel, nor be refused halfway."""
+        while not self._try_take():
+            await anyio.sleep(_WAIT_S)
+        try:
+            return await anyio.to_thread.run_sync(fn, *args)
+        finally:
+            self._release()
+
+    async def _run_taken(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         state = {"started": False, "abandoned": False}
         guard = threading.Lock()
 
@@ -119,15 +137,6 @@ class HeavyWork:
                     self._release()
             raise
         return result  # type: ignore[return-value]
-
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one slot for a block that runs its own threads (the dataset analysis)."""
-        self._take()
-        try:
-            yield
-        finally:
-            self._release()
 
 
 class Guard:

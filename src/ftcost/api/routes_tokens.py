@@ -7,8 +7,9 @@ limit and counts the bytes itself). The analysis runs in this process, in a work
 batch of about 1 MiB: the server already runs one process per core (``FTCOST_WORKERS``), so
 concurrent uploads use the cores, and forking worker processes from a threaded, async server
 is unsafe. An upload arrives at network speed, which the in-process analysis keeps up with.
-An upload holds one heavy-work slot (``ftcost.api.limits``) from its first byte to its report;
-counting ``POST /v1/tokens/count`` runs in a worker thread under the same limit.
+Each batch of an upload is analysed under the heavy-work limit (``ftcost.api.limits``), waiting
+for a free slot rather than holding one while bytes travel; counting ``POST /v1/tokens/count``
+runs in a worker thread under the same limit.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import anyio.to_thread
 import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
@@ -148,8 +148,7 @@ async def analyze_dataset(
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
-    async with services.heavy.slot():
-        return await _analyze(request, services, model, provider, epochs, format, limit)
+    return await _analyze(request, services, model, provider, epochs, format, limit)
 
 
 async def _analyze(
@@ -180,11 +179,11 @@ async def _analyze(
             pending.append(chunk)
             pending_bytes += len(chunk)
             if pending_bytes >= _FEED_BYTES:
-                await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
+                await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
                 pending, pending_bytes = [], 0
         if pending:
-            await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
-        return await anyio.to_thread.run_sync(analyzer.finish)
+            await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
+        return await services.heavy.run_when_free(analyzer.finish)
     finally:
         analyzer.close()
 
