@@ -18,9 +18,25 @@ FTCOST_MAX_BODY_BYTES       1 MiB                           limit of a JSON requ
 FTCOST_MAX_DATASET_BYTES    512 MiB                         limit of a streamed JSONL upload
 FTCOST_LOG_LEVEL            info                            debug, info, warning, error
 FTCOST_ACCESS_LOG           true                            one log line per request
+FTCOST_HEADER_TIMEOUT       10 s                            to receive a request's headers,
+                                                            from the connection opening or its
+                                                            last answer (so also the keep-alive
+                                                            idle timeout); then it is closed
+FTCOST_BODY_TIMEOUT         10 s                            longest wait for the next part of a
+                                                            request body (408)
+FTCOST_REQUEST_TIMEOUT      20 s                            deadline of one request (503)
+FTCOST_DATASET_TIMEOUT      600 s                           deadline of a dataset upload (503)
+FTCOST_BACKPRESSURE         4096                            connections one worker serves at
+                                                            once (the rest wait in the backlog)
+FTCOST_MAX_HEAVY            4                               CPU-heavy operations in flight per
+                                                            worker (more: 503 + Retry-After)
+FTCOST_MAX_SWEEP_POINTS     20000                           grid points of one HTTP sweep (the
+                                                            core and CLI allow 1,000,000)
+FTCOST_CACHE_BYTES          64 MiB                          per-worker cache of estimate answers
 ==========================  ==============================  ====================================
 
 Byte sizes accept a plain number or a binary suffix: ``64k``, ``1m``, ``512MiB``, ``2g``.
+Durations are seconds (``2.5``) or carry a unit: ``500ms``, ``10s``, ``2m``.
 """
 
 from __future__ import annotations
@@ -34,7 +50,7 @@ import msgspec
 
 from ftcost.errors import InvalidInputError
 
-__all__ = ["LogLevel", "Settings", "from_env", "parse_size"]
+__all__ = ["LogLevel", "Settings", "from_env", "parse_duration", "parse_size"]
 
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -42,6 +58,8 @@ _MIB = 1024 * 1024
 _SIZE = re.compile(r"^(?P<num>[0-9]+)\s*(?P<unit>[kmg]?)(?:i?b)?$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": _MIB, "g": 1024 * _MIB}
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
+_DURATION = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>ms|s|m)?$", re.IGNORECASE)
+_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -58,6 +76,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_dataset_bytes: int = 512 * _MIB
     log_level: LogLevel = "info"
     access_log: bool = True
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 10.0
+    request_timeout_s: float = 20.0
+    dataset_timeout_s: float = 600.0
+    backpressure: int = 4096
+    max_heavy: int = 4
+    max_sweep_points: int = 20_000
+    cache_bytes: int = 64 * _MIB
 
 
 def parse_size(text: str, *, field: str) -> int:
@@ -70,6 +96,21 @@ def parse_size(text: str, *, field: str) -> int:
     value = int(m.group("num")) * _UNITS[m.group("unit").lower()]
     if value < 1:
         raise InvalidInputError(f"{field}={text!r} must be at least 1 byte", field=field)
+    return value
+
+
+def parse_duration(text: str, *, field: str, low: float, high: float) -> float:
+    """Seconds from ``10``, ``2.5``, ``500ms``, ``10s`` or ``2m``, between ``low`` and ``high``."""
+    m = _DURATION.match(text.strip())
+    if m is None:
+        raise InvalidInputError(
+            f"{field}={text!r} is not a duration (e.g. 10, 2.5, 500ms, 10s, 2m)", field=field
+        )
+    value = float(m.group("num")) * _SECONDS[(m.group("unit") or "s").lower()]
+    if not low <= value <= high:
+        raise InvalidInputError(
+            f"{field}={text!r} must be between {low:g} and {high:g} seconds", field=field
+        )
     return value
 
 
@@ -115,6 +156,20 @@ def _host(text: str, *, field: str) -> str:
     return host
 
 
+# (variable, attribute, lowest, highest)
+_DURATIONS = (
+    ("FTCOST_HEADER_TIMEOUT", "header_timeout_s", 0.1, 3600.0),
+    ("FTCOST_BODY_TIMEOUT", "body_timeout_s", 0.1, 3600.0),
+    ("FTCOST_REQUEST_TIMEOUT", "request_timeout_s", 0.1, 3600.0),
+    ("FTCOST_DATASET_TIMEOUT", "dataset_timeout_s", 1.0, 86400.0),
+)
+_COUNTS = (
+    ("FTCOST_BACKPRESSURE", "backpressure", 16, 1_000_000),
+    ("FTCOST_MAX_HEAVY", "max_heavy", 1, 256),
+    ("FTCOST_MAX_SWEEP_POINTS", "max_sweep_points", 1, 1_000_000),
+)
+
+
 def from_env(env: Mapping[str, str]) -> Settings:
     """Settings from ``FTCOST_*`` entries of ``env``; unset or empty entries keep the default."""
 
@@ -147,4 +202,12 @@ def from_env(env: Mapping[str, str]) -> Settings:
         changes["log_level"] = level
     if (v := get("FTCOST_ACCESS_LOG")) is not None:
         changes["access_log"] = _bool(v, field="FTCOST_ACCESS_LOG")
+    for name, attr, low, high in _DURATIONS:
+        if (v := get(name)) is not None:
+            changes[attr] = parse_duration(v, field=name, low=low, high=high)
+    for name, attr, low, high in _COUNTS:
+        if (v := get(name)) is not None:
+            changes[attr] = _int(v, field=name, low=low, high=high)
+    if (v := get("FTCOST_CACHE_BYTES")) is not None:
+        changes["cache_bytes"] = parse_size(v, field="FTCOST_CACHE_BYTES")
     return msgspec.structs.replace(Settings(), **changes)

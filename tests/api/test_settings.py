@@ -18,9 +18,13 @@ JSON = "application/json"
 
 
 def test_defaults_with_an_empty_environment() -> None:
-    """No FTCOST_* variables: loopback, port 8000, one worker, 1 MiB / 512 MiB, access log on."""
+    """No FTCOST_* variables: loopback, port 8000, one worker, 1 MiB / 512 MiB, access log on,
+    and the serving limits' safe defaults."""
     s = from_env({})
     assert s == Settings()
+    assert (s.header_timeout_s, s.body_timeout_s, s.request_timeout_s) == (10.0, 10.0, 20.0)
+    assert (s.dataset_timeout_s, s.backpressure, s.max_heavy) == (600.0, 4096, 4)
+    assert (s.max_sweep_points, s.cache_bytes) == (20_000, 64 * MIB)
     assert (s.host, s.port, s.workers) == ("127.0.0.1", 8000, 1)
     assert (s.pricing, s.cors_origins) == ((), ())
     assert (s.max_body_bytes, s.max_dataset_bytes) == (MIB, 512 * MIB)
@@ -58,6 +62,15 @@ def test_unrelated_and_empty_variables_are_ignored() -> None:
         ("FTCOST_ACCESS_LOG", "off", "access_log", False),
         ("FTCOST_ACCESS_LOG", "0", "access_log", False),
         ("FTCOST_ACCESS_LOG", "Yes", "access_log", True),
+        ("FTCOST_HEADER_TIMEOUT", "5", "header_timeout_s", 5.0),
+        ("FTCOST_HEADER_TIMEOUT", "500ms", "header_timeout_s", 0.5),
+        ("FTCOST_BODY_TIMEOUT", "2.5s", "body_timeout_s", 2.5),
+        ("FTCOST_REQUEST_TIMEOUT", "1m", "request_timeout_s", 60.0),
+        ("FTCOST_DATASET_TIMEOUT", "900", "dataset_timeout_s", 900.0),
+        ("FTCOST_BACKPRESSURE", "1024", "backpressure", 1024),
+        ("FTCOST_MAX_HEAVY", "2", "max_heavy", 2),
+        ("FTCOST_MAX_SWEEP_POINTS", "1000", "max_sweep_points", 1000),
+        ("FTCOST_CACHE_BYTES", "8m", "cache_bytes", 8 * MIB),
     ],
 )
 def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
@@ -91,6 +104,15 @@ def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
         ("FTCOST_MAX_DATASET_BYTES", "lots"),
         ("FTCOST_LOG_LEVEL", "verbose"),
         ("FTCOST_ACCESS_LOG", "maybe"),
+        ("FTCOST_HEADER_TIMEOUT", "0"),
+        ("FTCOST_HEADER_TIMEOUT", "forever"),
+        ("FTCOST_BODY_TIMEOUT", "2h"),
+        ("FTCOST_REQUEST_TIMEOUT", "-1"),
+        ("FTCOST_DATASET_TIMEOUT", "100000"),
+        ("FTCOST_BACKPRESSURE", "8"),
+        ("FTCOST_MAX_HEAVY", "0"),
+        ("FTCOST_MAX_SWEEP_POINTS", "1000001"),
+        ("FTCOST_CACHE_BYTES", "big"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
@@ -130,3 +152,37 @@ def test_app_from_env_applies_the_environment(monkeypatch: pytest.MonkeyPatch) -
         assert big.json()["limit_bytes"] == 1024
         granted = client.get("/healthz", headers={"origin": "https://planner.example.org"})
         assert granted.headers["access-control-allow-origin"] == "https://planner.example.org"
+
+
+def test_granian_gets_the_connection_limits() -> None:
+    """`ftcost serve` builds granian with HTTP/1.1 only, the header timeout in milliseconds
+    and the backpressure from the settings."""
+    from granian.constants import HTTPModes
+
+    from ftcost.cli.cmd_serve import granian_server
+
+    settings = from_env({"FTCOST_HEADER_TIMEOUT": "2.5", "FTCOST_BACKPRESSURE": "512"})
+    server = granian_server(
+        "ftcost.api.app:app_from_env", host="127.0.0.1", port=1, workers=1, settings=settings
+    )
+    assert server.http == HTTPModes.http1
+    assert server.http1_settings.header_read_timeout == 2500
+    assert server.backpressure == 512
+
+
+def test_workers_reuse_the_preloaded_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ftcost serve` parses the catalog once before starting granian; a worker (forked, so
+    sharing that memory) builds its app on the same Catalog object when the sheets match."""
+    from ftcost.api import app as app_module
+
+    logger = logging.getLogger("ftcost")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    monkeypatch.setattr(app_module, "_preloaded", None)
+    try:
+        catalog = app_module.preload_catalog(Settings())
+        assert app_module.app_from_env().state["services"].catalog is catalog
+        monkeypatch.setenv("FTCOST_PRICING", "other.toml")
+        monkeypatch.setattr(app_module, "load_catalog", lambda overlays: "fresh")
+        assert app_module.app_from_env().state["services"].catalog == "fresh"
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved

@@ -18,6 +18,7 @@ from ftcost.catalog import (
     dump_provider_file,
     parse_catalog,
 )
+from ftcost.catalog.schema import MAX_FIGURE
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"
 
@@ -64,7 +65,7 @@ def _sheet(note: str, value: float, day: dt.date) -> ProviderFile:
 
 @given(
     note=st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
-    value=st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False),
+    value=st.floats(min_value=0, max_value=MAX_FIGURE, allow_nan=False, allow_infinity=False),
     day=st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2100, 12, 31)),
 )
 def test_any_text_number_and_date_round_trip(note: str, value: float, day: dt.date) -> None:

@@ -24,6 +24,8 @@ from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
+from ftcost.api.cache import ResponseCache
+from ftcost.api.limits import Guard, HeavyWork
 from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
@@ -34,7 +36,13 @@ from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings, from_env
 
-__all__ = ["OPENAPI_PATH", "app_from_env", "create_app", "openapi_document"]
+__all__ = [
+    "OPENAPI_PATH",
+    "app_from_env",
+    "create_app",
+    "openapi_document",
+    "preload_catalog",
+]
 
 OPENAPI_PATH = "/openapi.json"
 
@@ -83,8 +91,19 @@ def _openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded)."""
+    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded).
+
+    The sweep axes state this server's point limit (``FTCOST_MAX_SWEEP_POINTS``): no axis can
+    have more points than the whole grid may.
+    """
     doc: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(app.openapi_schema.to_schema()))
+    services = app.state.get("services")
+    limit = services.settings.max_sweep_points if services else Settings().max_sweep_points
+    axis = doc.get("components", {}).get("schemas", {}).get("SweepAxis", {}).get("properties", {})
+    for name, key in (("num", "maximum"), ("values", "maxItems")):
+        for option in axis.get(name, {}).get("oneOf", []):
+            if key in option:
+                option[key] = min(option[key], limit)
     return doc
 
 
@@ -104,7 +123,13 @@ def create_app(
         catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
     if counter is None:
         counter = _default_counter()
-    services = Services(settings=settings, catalog=catalog, counter=counter)
+    services = Services(
+        settings=settings,
+        catalog=catalog,
+        counter=counter,
+        cache=ResponseCache(max_bytes=settings.cache_bytes),
+        heavy=HeavyWork(settings.max_heavy),
+    )
 
     def provide_services() -> Services:
         return services
@@ -134,7 +159,9 @@ def create_app(
     # preflights included) gets the request id, the security headers and an access-log line.
     handler = app.asgi_handler if cors is None else RefusedPreflight(app.asgi_handler, cors)
     app.asgi_handler = RequestContext(
-        handler, cors_origins=settings.cors_origins, access_log=settings.access_log
+        Guard(handler, settings),
+        cors_origins=settings.cors_origins,
+        access_log=settings.access_log,
     )
     app.state["services"] = services
     return app
@@ -156,8 +183,25 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
+_preloaded: tuple[tuple[str, ...], Catalog] | None = None
+
+
+def preload_catalog(settings: Settings) -> Catalog:
+    """Load the catalog (with ``settings.pricing``) once, in the process that starts the server.
+
+    granian forks its workers on Linux: each worker's ``app_from_env`` then finds this catalog
+    in memory it shares with the parent instead of parsing every price sheet again.
+    """
+    global _preloaded
+    catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
+    _preloaded = (settings.pricing, catalog)
+    return catalog
+
+
 def app_from_env() -> Litestar:
     """Factory for the ASGI server (one call per worker): settings from ``FTCOST_*``."""
     settings = from_env(os.environ)
     configure_logging(settings.log_level)
-    return create_app(settings)
+    pre = _preloaded
+    catalog = pre[1] if pre is not None and pre[0] == settings.pricing else None
+    return create_app(settings, catalog=catalog)

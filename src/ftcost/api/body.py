@@ -38,6 +38,9 @@ JSON_MEDIA_TYPES = ("application/json",)
 _BOM = b"\xef\xbb\xbf"
 _EXACT = 2**53  # floats up to here are exact integers
 _AT = re.compile(r" - at (?:`key` in )?`\$\.?(?P<path>[^`]*)`$")
+_BYTE = re.compile(r"\(byte (\d+)\)")
+_HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LOW_SURROGATE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _FIELD_IN_MSG = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
 
 
@@ -84,7 +87,9 @@ def decode_json(data: bytes, type_: type[T]) -> T:
         detail, path = _field_path(str(exc))
         raise ValidationException(detail, extra={"field": path}) from None
     except msgspec.DecodeError as exc:
-        raise ValidationException(f"the body is not valid JSON: {exc}", extra={}) from None
+        detail, at = _syntax(data, str(exc))
+        extra = {"field": _path_at(data, at)} if at is not None else {}
+        raise ValidationException(f"the body is not valid JSON: {detail}", extra=extra) from None
     except UnicodeDecodeError as exc:
         raise ValidationException(
             f"the body is not valid UTF-8: byte 0x{exc.object[exc.start]:02x} at offset "
@@ -93,6 +98,67 @@ def decode_json(data: bytes, type_: type[T]) -> T:
         ) from None
     except RecursionError:
         raise ValidationException("the body is nested too deeply", extra={}) from None
+
+
+def _syntax(data: bytes, message: str) -> tuple[str, int | None]:
+    """A readable account of a JSON syntax error and the byte offset it is at (if known)."""
+    m = _BYTE.search(message)
+    at = int(m.group(1)) if m else None
+    if at is not None and data[at : at + 9].lstrip(b"-").startswith((b"NaN", b"Infinity")):
+        return f"NaN and Infinity are not JSON numbers (byte {at})", at
+    if at is None and "truncated" in message:
+        lone = _lone_surrogate(data)
+        if lone is not None:
+            escape = data[lone : lone + 6].decode("ascii")
+            return (
+                f"the string escape {escape} at byte {lone} is half of a UTF-16 surrogate "
+                "pair: it is not a Unicode character",
+                lone,
+            )
+    return message, at
+
+
+def _lone_surrogate(data: bytes) -> int | None:
+    """The offset of the first ``\\uD800``-``\\uDBFF`` escape not followed by its low half."""
+    for m in _HIGH_SURROGATE.finditer(data):
+        if not _LOW_SURROGATE.match(data, m.end()):
+            return m.start()
+    return None
+
+
+def _path_at(data: bytes, offset: int) -> str:
+    """The path (``traffic.requests_per_month``, ``axes[0].values[2]``) at a byte offset."""
+    path: list[str | int | None] = []
+    last = ""
+    i, end = 0, min(offset, len(data))
+    while i < end:
+        c = data[i]
+        if c == 0x22:  # a string: skip it, remembering it (it may be a key)
+            j = i + 1
+            while j < len(data) and data[j] != 0x22:
+                j += 2 if data[j] == 0x5C else 1
+            last = data[i + 1 : j].decode("utf-8", "replace")
+            i = j + 1
+            continue
+        if c == 0x7B:  # {
+            path.append(None)
+        elif c == 0x5B:  # [
+            path.append(0)
+        elif c in (0x7D, 0x5D) and path:  # } ]
+            path.pop()
+        elif c == 0x3A and path:  # :
+            path[-1] = last
+        elif c == 0x2C and path:  # ,
+            top = path[-1]
+            path[-1] = top + 1 if isinstance(top, int) else None
+        i += 1
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part is not None:
+            out += f".{part}" if out else part
+    return out or "$"
 
 
 class StrictJSON(AbstractDTO[T]):

@@ -57,8 +57,11 @@ _HTTP_SLUGS: dict[int, tuple[str, str]] = {
     400: ("malformed-request", "Malformed request"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
+    408: ("request-timeout", "Request timeout"),
     413: ("body-too-large", "Request body too large"),
+    414: ("uri-too-long", "URI too long"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    431: ("headers-too-large", "Request header fields too large"),
     429: ("too-many-requests", "Too many requests"),
     500: ("internal-error", "Internal server error"),
     503: ("service-unavailable", "Service unavailable"),
@@ -209,6 +212,12 @@ _EXAMPLES: dict[int, tuple[str, str, str, dict[str, object]]] = {
         "unknown model 'gpt-4.1-mimi'; closest: gpt-4.1-mini, gpt-4.1-nano",
         {"model_id": "gpt-4.1-mimi", "closest": ["gpt-4.1-mini", "gpt-4.1-nano"], "field": "model"},
     ),
+    408: (
+        "request-timeout",
+        "Request timeout",
+        "the request body stalled: no data for 10 s",
+        {"timeout_s": 10.0},
+    ),
     413: (
         "body-too-large",
         "Request body too large",
@@ -238,10 +247,15 @@ _EXAMPLES: dict[int, tuple[str, str, str, dict[str, object]]] = {
 _DESCRIPTIONS: dict[int, str] = {
     400: "Malformed JSON, or a value of the wrong type or range (`field` names the path)",
     404: "Unknown model (`closest` lists near names)",
+    408: "The request body stalled (no data for FTCOST_BODY_TIMEOUT seconds)",
     413: "Request body over the configured limit",
-    415: "Wrong Content-Type for this operation",
+    415: "Wrong Content-Type, or a Content-Encoding other than identity",
     422: "Valid JSON that cannot be used: invalid input, price not available, no break-even",
-    503: "Tokenizer unavailable",
+    503: (
+        "Tokenizer unavailable; or the worker is busy with FTCOST_MAX_HEAVY heavy operations, "
+        "or the request passed its deadline (`service-unavailable`, `deadline-exceeded`, with "
+        "`Retry-After`)"
+    ),
 }
 
 

@@ -1,8 +1,10 @@
 """Thin handlers: decode (litestar + ``StrictJSON``), call the core, return a Struct.
 
-Handlers are ``async`` and call the core directly: every operation is a few microseconds to a
-few milliseconds of CPU, less than a hop to a worker thread. ``services`` is injected by
-``create_app`` (catalog, token counter, settings).
+Handlers are ``async``. Catalog reads and an estimate from token counts are a few microseconds
+to a millisecond of CPU and run on the event loop; an estimate that counts prompt text runs in
+a worker thread under the heavy-work limit (``ftcost.api.limits``), as every other CPU-heavy
+operation does. ``services`` is injected by ``create_app`` (catalog, token counter, settings,
+heavy-work limit, response cache).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from ftcost import __version__
 from ftcost.api.body import StrictJSON, json_body
 from ftcost.api.cache import ResponseCache
+from ftcost.api.limits import HeavyWork
 from ftcost.api.problems import problem_responses
 from ftcost.api.schemas import (
     HealthResponse,
@@ -52,11 +55,12 @@ class Services:
     catalog: Catalog
     counter: Any = None
     cache: ResponseCache = field(default_factory=ResponseCache)
+    heavy: HeavyWork = field(default_factory=lambda: HeavyWork(4))
 
 
 _json = msgspec.json.Encoder()
 # Every operation that takes a JSON body: 400 malformed, 413 too large, 415 wrong media type.
-_BODY_PROBLEMS = (400, 413, 415)
+_BODY_PROBLEMS = (400, 408, 413, 415)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,10 +234,21 @@ async def estimate_cost(
     key = (body, today)
     encoded = services.cache.get(key)
     if encoded is None:
-        projection = estimate(_dated(data, today), services.catalog, services.counter)
-        encoded = _json.encode(projection)
+        scenario = _dated(data, today)
+        if _has_text(scenario):  # counting text is heavy: a worker thread, under the limit
+            encoded = await services.heavy.run(_estimate, scenario, services)
+        else:
+            encoded = _estimate(scenario, services)
         services.cache.put(key, encoded, size=len(body))
     return Response(encoded, media_type="application/json")  # type: ignore[arg-type]
+
+
+def _has_text(s: Scenario) -> bool:
+    return any(r.prompt is not None or r.messages is not None for r in (s.base, s.fine_tuned))
+
+
+def _estimate(scenario: Scenario, services: Services) -> bytes:
+    return _json.encode(estimate(scenario, services.catalog, services.counter))
 
 
 ROUTES: list[Any] = [health, list_models, get_model, estimate_cost]

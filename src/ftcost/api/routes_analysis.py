@@ -4,8 +4,10 @@ Each handler decodes the core's request Struct strictly (``StrictJSON``), fills 
 ``scenario.start_date`` with today when it is null (the core never reads the clock) and returns
 the core's result Struct unchanged, so the API, the CLI's ``--json`` and the core share one
 shape. The core bounds the work of one call (sweep grid points, simulation samples, compare
-combinations); handlers run in a worker thread, where numpy releases the GIL, so a large sweep
-does not stall the event loop for the other requests.
+combinations), and over HTTP a sweep has a lower bound (``FTCOST_MAX_SWEEP_POINTS``, default
+20,000 points, about 2 MB of JSON) so no small request can ask for a huge answer. Each
+operation, JSON encoding included, runs in a worker thread under the heavy-work limit
+(``ftcost.api.limits``): the event loop stays free for the other requests.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 from typing import Any, TypeVar
 
 import msgspec
-from litestar import post
+from litestar import Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -36,6 +38,7 @@ from ftcost.engine import (
     solve,
     sweep,
 )
+from ftcost.errors import InvalidInputError
 
 __all__ = ["ANALYSIS_ROUTES", "dated"]
 
@@ -43,8 +46,9 @@ R = TypeVar("R", SolveRequest, SweepRequest, CompareRequest, SimulateRequest)
 
 # 400 malformed, 413 too large, 415 wrong media type, 404 unknown model, 422 unusable input,
 # 503 tokenizer unavailable (prompts given as text).
-_PROBLEMS = problem_responses(400, 404, 413, 415, 422, 503)
+_PROBLEMS = problem_responses(400, 404, 408, 413, 415, 422, 503)
 _TAGS = ["analysis"]
+_json = msgspec.json.Encoder()
 
 
 def dated(request: R, today: dt.date) -> R:
@@ -76,12 +80,12 @@ def dated(request: R, today: dt.date) -> R:
     return_dto=None,
     before_request=json_body,
     responses=_PROBLEMS,
-    sync_to_thread=True,
 )
-def solve_break_even(
+async def solve_break_even(
     data: JSONBody[SolveRequest], services: NamedDependency[Services]
-) -> SolveResult:
-    return solve(dated(data, dt.date.today()), services.catalog, services.counter)
+) -> Response[SolveResult]:
+    body = await services.heavy.run(_encoded, solve, dated(data, dt.date.today()), services)
+    return Response(body, media_type="application/json")  # type: ignore[arg-type]
 
 
 @post(
@@ -91,7 +95,9 @@ def solve_break_even(
     summary="Net savings, payback and break-even over a grid of one or two inputs",
     description=(
         "Evaluates the Scenario over one or two axes, each a list of `values` or a "
-        "`start`/`stop`/`num` range (`scale` linear or log), at most 1,000,000 grid points. "
+        "`start`/`stop`/`num` range (`scale` linear or log). Over HTTP at most 20,000 grid "
+        "points (the server's `FTCOST_MAX_SWEEP_POINTS`; the CLI and the Python API allow "
+        "1,000,000), so an answer stays near 2 MB; a larger grid is a 422 naming `axes`. "
         "Grids are flat and row-major (point (i, j) at `i × len(axes[1].values) + j`); "
         "`payback_months` and `break_even_requests_per_month` are null where they do not "
         "exist, and `reason_codes` say why. `scenario.start_date` defaults to today."
@@ -101,12 +107,13 @@ def solve_break_even(
     return_dto=None,
     before_request=json_body,
     responses=_PROBLEMS,
-    sync_to_thread=True,
 )
-def sweep_scenario(
+async def sweep_scenario(
     data: JSONBody[SweepRequest], services: NamedDependency[Services]
-) -> SweepResult:
-    return sweep(dated(data, dt.date.today()), services.catalog, services.counter)
+) -> Response[SweepResult]:
+    _check_points(data, services.settings.max_sweep_points)
+    body = await services.heavy.run(_encoded, sweep, dated(data, dt.date.today()), services)
+    return Response(body, media_type="application/json")  # type: ignore[arg-type]
 
 
 @post(
@@ -125,12 +132,12 @@ def sweep_scenario(
     return_dto=None,
     before_request=json_body,
     responses=_PROBLEMS,
-    sync_to_thread=True,
 )
-def compare_scenarios(
+async def compare_scenarios(
     data: JSONBody[CompareRequest], services: NamedDependency[Services]
-) -> CompareResult:
-    return compare(dated(data, dt.date.today()), services.catalog, services.counter)
+) -> Response[CompareResult]:
+    body = await services.heavy.run(_encoded, compare, dated(data, dt.date.today()), services)
+    return Response(body, media_type="application/json")  # type: ignore[arg-type]
 
 
 @post(
@@ -151,12 +158,30 @@ def compare_scenarios(
     return_dto=None,
     before_request=json_body,
     responses=_PROBLEMS,
-    sync_to_thread=True,
 )
-def simulate_scenario(
+async def simulate_scenario(
     data: JSONBody[SimulateRequest], services: NamedDependency[Services]
-) -> SimulateResult:
-    return simulate(dated(data, dt.date.today()), services.catalog, services.counter)
+) -> Response[SimulateResult]:
+    body = await services.heavy.run(_encoded, simulate, dated(data, dt.date.today()), services)
+    return Response(body, media_type="application/json")  # type: ignore[arg-type]
+
+
+def _encoded(operation: Any, request: Any, services: Services) -> bytes:
+    """The operation's result as JSON (encoded in the worker thread too)."""
+    return _json.encode(operation(request, services.catalog, services.counter))
+
+
+def _check_points(request: SweepRequest, limit: int) -> None:
+    """Refuse a grid over the HTTP limit before any work is done."""
+    points = 1
+    for axis in request.axes:
+        points *= len(axis.values) if axis.values is not None else (axis.num or 1)
+    if points > limit:
+        raise InvalidInputError(
+            f"axes: {points:,} grid points; at most {limit:,} over HTTP "
+            "(FTCOST_MAX_SWEEP_POINTS; the CLI and Python API allow 1,000,000)",
+            field="axes",
+        )
 
 
 ANALYSIS_ROUTES: list[Any] = [

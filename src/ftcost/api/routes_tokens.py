@@ -7,6 +7,9 @@ limit and counts the bytes itself). The analysis runs in this process, in a work
 batch of about 1 MiB: the server already runs one process per core (``FTCOST_WORKERS``), so
 concurrent uploads use the cores, and forking worker processes from a threaded, async server
 is unsafe. An upload arrives at network speed, which the in-process analysis keeps up with.
+Each batch of an upload is analysed under the heavy-work limit (``ftcost.api.limits``), waiting
+for a free slot rather than holding one while bytes travel; counting ``POST /v1/tokens/count``
+runs in a worker thread under the same limit.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import anyio.to_thread
 import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
@@ -54,12 +56,15 @@ _FEED_BYTES = 1 << 20
     dto=StrictJSON[CountTokensRequest],
     return_dto=None,
     guards=[json_body],
-    responses=problem_responses(400, 404, 413, 415, 422, 503),
-    sync_to_thread=True,
+    responses=problem_responses(400, 404, 408, 413, 415, 422, 503),
 )
-def count_tokens(
+async def count_tokens(
     data: JSONBody[CountTokensRequest], services: NamedDependency[Services]
 ) -> TokenCount:
+    return await services.heavy.run(_count, data, services)
+
+
+def _count(data: CountTokensRequest, services: Services) -> TokenCount:
     resolved = resolve_model(services.catalog, data.model, data.provider)
     encoding = resolved.entry.encoding
     if encoding is None:
@@ -110,7 +115,7 @@ class _JsonlBody(Operation):
     status_code=200,
     request_max_body_size=None,
     operation_class=_JsonlBody,
-    responses=problem_responses(400, 404, 413, 415, 422, 503),
+    responses=problem_responses(400, 404, 408, 413, 415, 422, 503),
 )
 async def analyze_dataset(
     request: Request[Any, Any, Any],
@@ -143,6 +148,18 @@ async def analyze_dataset(
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
+    return await _analyze(request, services, model, provider, epochs, format, limit)
+
+
+async def _analyze(
+    request: Request[Any, Any, Any],
+    services: Services,
+    model: str,
+    provider: ProviderId | None,
+    epochs: str,
+    format: DatasetFormat | None,
+    limit: int,
+) -> DatasetReport:
     analyzer = DatasetAnalyzer(
         catalog=services.catalog,
         model=model,
@@ -162,11 +179,11 @@ async def analyze_dataset(
             pending.append(chunk)
             pending_bytes += len(chunk)
             if pending_bytes >= _FEED_BYTES:
-                await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
+                await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
                 pending, pending_bytes = [], 0
         if pending:
-            await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
-        return await anyio.to_thread.run_sync(analyzer.finish)
+            await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
+        return await services.heavy.run_when_free(analyzer.finish)
     finally:
         analyzer.close()
 

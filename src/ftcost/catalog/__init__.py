@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ftcost.catalog.azure_import import AzureImport, import_azure
 from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.files import MAX_FILE_BYTES, FileRefused, read_bounded
 from ftcost.catalog.lifecycle import (
     Customer,
     LifecycleStatus,
@@ -76,6 +77,7 @@ from ftcost.catalog.view import (
 __all__ = [
     "BATCH_TIERS",
     "LIFECYCLE_EVENTS",
+    "MAX_FILE_BYTES",
     "PROVISIONED_TIERS",
     "TIERS",
     "TOKEN_KINDS",
@@ -86,6 +88,7 @@ __all__ = [
     "Cell",
     "Customer",
     "Encoding",
+    "FileRefused",
     "Headline",
     "IntFigure",
     "Latency",
@@ -126,6 +129,7 @@ __all__ = [
     "parse_catalog",
     "price_order",
     "provider_summaries",
+    "read_bounded",
     "resolve_model",
     "training_end",
 ]

@@ -110,7 +110,11 @@ KIND_UNITS: dict[str, str] = {
     "ptu_year": "usd_per_ptu_year",
 }
 
-NonNegFloat = Annotated[float, Meta(ge=0.0)]
+# The largest figure a sheet may state (a price per unit, a latency parameter). With the
+# scenario's own bounds (1e12 requests a month, 1e8 tokens a request, 600 months) every cost
+# stays far inside float64, so no output can overflow to inf or null.
+MAX_FIGURE = 1e9
+NonNegFloat = Annotated[float, Meta(ge=0.0, le=MAX_FIGURE)]
 NonNegInt = Annotated[int, Meta(ge=0)]
 Id = Annotated[str, Meta(min_length=1, max_length=200)]
 RegionName = Annotated[str, Meta(pattern=r"^[a-z0-9]+$")]

@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog.checks import check_provider_file
+from ftcost.catalog.files import FileRefused, read_bounded
 from ftcost.catalog.schema import ModelEntry, Price, ProviderFile
 from ftcost.errors import CatalogError, PriceUnavailableError
 
@@ -183,7 +184,9 @@ def load_catalog(directory: Path | None = None, overlays: Sequence[Path] = ()) -
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bounded(path)
+    except FileRefused as exc:
+        raise CatalogError(f"cannot read a price sheet: {exc.reason}", path=str(path)) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=str(path)) from None
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from ftcost.catalog import FileRefused, read_bounded
 from ftcost.engine import Scenario, decode_scenario
 from ftcost.errors import InvalidInputError
 
@@ -197,7 +198,9 @@ def _read_file(path: Path) -> dict[str, Any]:
     if suffix not in (".json", ".toml"):
         raise InvalidInputError(f"{path}: a scenario file is .json or .toml")
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
+    except FileRefused as exc:
+        raise InvalidInputError(f"{path}: cannot read a scenario file: {exc.reason}") from None
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if data.startswith(b"\xef\xbb\xbf"):

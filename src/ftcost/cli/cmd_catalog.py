@@ -13,6 +13,7 @@ from typing import Any
 
 from ftcost.catalog import (
     AzureImport,
+    FileRefused,
     ProviderSummary,
     default_pricing_dir,
     dump_provider_file,
@@ -20,6 +21,7 @@ from ftcost.catalog import (
     load_catalog,
     parse_catalog,
     provider_summaries,
+    read_bounded,
 )
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
 from ftcost.cli._text import WIDTH, grid, wrapped
@@ -159,7 +161,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bounded(path)
+    except FileRefused as exc:
+        raise InvalidInputError(f"{path}: cannot read a price sheet: {exc.reason}") from None
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read: {exc.strerror}") from None
 

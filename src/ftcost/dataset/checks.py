@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from ftcost.errors import InvalidInputError
 from ftcost.tokens import Issue, Severity, Sink, count_chat, count_messages
 
 __all__ = [
@@ -122,6 +123,9 @@ def analyze_batch(
         except UnicodeDecodeError as exc:
             out.add(lineno, "error", "invalid_utf8", _bad_utf8(exc))
             continue
+        except RecursionError:
+            out.add(lineno, "error", "invalid_json", _TOO_DEEP)
+            continue
         except msgspec.MsgspecError:
             obj = _fallback(s, lineno, out)
             if obj is _FAILED:
@@ -132,12 +136,19 @@ def analyze_batch(
             )
             continue
         sink.reset()
-        if fmt == "chat" or fmt == "rft":
-            t = _chat(obj, fmt, n, params.encoding, sink, roles, lineno, out)
-        elif fmt == "dpo":
-            t = _dpo(obj, n, params.encoding, sink, roles, lineno, out)
-        else:
-            t = _prompt_completion(obj, n, params.separator, lineno, out)
+        try:
+            if fmt == "chat" or fmt == "rft":
+                t = _chat(obj, fmt, n, params.encoding, sink, roles, lineno, out)
+            elif fmt == "dpo":
+                t = _dpo(obj, n, params.encoding, sink, roles, lineno, out)
+            else:
+                t = _prompt_completion(obj, n, params.separator, lineno, out)
+        except RecursionError:
+            out.add(lineno, "error", "invalid_json", _TOO_DEEP)
+            continue
+        except InvalidInputError as exc:  # the tokenizer boundary refused a text
+            out.add(lineno, "error", "invalid_content", exc.detail)
+            continue
         for issue in sink.issues:
             out.add(lineno, issue.severity, issue.code, issue.message, issue.field)
         if t < 0:
@@ -179,6 +190,7 @@ def analyze_batch(
 
 
 _FAILED: Any = object()
+_TOO_DEEP = "invalid JSON: nested too deeply to decode"
 
 
 def _fallback(s: bytes, lineno: int, out: _Out) -> Any:
@@ -189,7 +201,9 @@ def _fallback(s: bytes, lineno: int, out: _Out) -> Any:
         out.add(lineno, "error", "invalid_utf8", _bad_utf8(exc))
     except json.JSONDecodeError as exc:
         out.add(lineno, "error", "invalid_json", f"invalid JSON: {exc.msg} at column {exc.colno}")
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        out.add(lineno, "error", "invalid_json", _TOO_DEEP)
+    except ValueError as exc:
         out.add(lineno, "error", "invalid_json", f"invalid JSON: {exc}")
     return _FAILED
 

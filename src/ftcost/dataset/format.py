@@ -36,7 +36,7 @@ def detect_format(
             s = s[3:]
         try:
             obj = msgspec.json.decode(s)
-        except (msgspec.MsgspecError, UnicodeDecodeError):
+        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
             continue
         if type(obj) is not dict:
             continue

@@ -43,6 +43,7 @@ import msgspec
 from ftcost.catalog import CatalogInfo
 from ftcost.errors import InvalidInputError, TokenizerUnavailableError
 from ftcost.tokens import chat as chat_tokens
+from ftcost.tokens import runs
 from ftcost.tokens.chat import EstimatePart, Issue
 
 __all__ = [
@@ -133,11 +134,21 @@ class TiktokenCounter:
     directory under the system temporary directory). Nothing loads until the first count.
     """
 
-    def __init__(self, *, data_dir: Path | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        data_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        max_run: int = runs.MAX_RUN,
+        chunk: int = runs.CHUNK,
+    ) -> None:
         self._data_dir = data_dir
+        self._max_run = max_run
+        self._chunk = max(chunk, max_run)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._encodings: dict[str, Any] = {}
+        self._lengths: dict[str, TextLength] = {}
 
     def encoding(self, name: str) -> Any:
         """The ``tiktoken.Encoding`` for ``name``, built on first use (thread-safe)."""
@@ -151,23 +162,61 @@ class TiktokenCounter:
         return enc
 
     def count(self, text: str, encoding: str) -> int:
-        return len(self.encoding(encoding).encode_ordinary(text))
+        return self.length_function(encoding)(text)
 
     def length_function(self, encoding: str) -> TextLength:
-        """A fast ``str -> tokens`` function bound to one encoding (for hot loops)."""
+        """A fast ``str -> tokens`` function bound to one encoding (for hot loops).
+
+        It is the tokenizer boundary: a text holding a whitespace run long enough to make
+        tiktoken panic is counted through ``ftcost.tokens.runs`` (exactly, or refused with
+        ``InvalidInputError``), and a panic from tiktoken never leaves it.
+        """
+        fn = self._lengths.get(encoding)
+        if fn is None:
+            fn = self._lengths[encoding] = self._length_function(encoding)
+        return fn
+
+    def _length_function(self, encoding: str) -> TextLength:
         enc = self.encoding(encoding)
         # The Rust core's method directly (one Python frame less per string); strings that
         # hold lone surrogates take tiktoken's own path, which repairs them.
         core = getattr(getattr(enc, "_core_bpe", None), "encode_ordinary", None)
         safe = enc.encode_ordinary
         if core is None:
-            return lambda text: len(safe(text))
+            core = safe
+        periods: dict[str, int | None] = {}
 
-        def n(text: str) -> int:
+        def raw(text: str) -> int:
             try:
                 return len(core(text))
             except UnicodeEncodeError:
                 return len(safe(text))
+            except BaseException as exc:
+                raise _refusal(exc, len(text)) from None
+
+        def per_period(char: str) -> int | None:
+            if char not in periods:
+                a, b, c = (raw(char * (runs.KEEP + k * runs.PERIOD)) for k in (1, 2, 3))
+                periods[char] = b - a if b - a == c - b else None
+            return periods[char]
+
+        max_run, chunk = self._max_run, self._chunk
+
+        def long(text: str) -> int:
+            short, removed = runs.shorten_runs(text, per_period, max_run=max_run)
+            if len(short) <= chunk:
+                return raw(short) + removed
+            return sum(raw(piece) for piece in runs.chunks(short, chunk)) + removed
+
+        def n(text: str) -> int:
+            if len(text) >= max_run:
+                return long(text)
+            try:
+                return len(core(text))
+            except UnicodeEncodeError:
+                return len(safe(text))
+            except BaseException as exc:
+                raise _refusal(exc, len(text)) from None
 
         return n
 
@@ -204,6 +253,16 @@ class TiktokenCounter:
             mergeable_ranks=ranks,
             special_tokens=dict(spec.special_tokens),
         )
+
+
+def _refusal(exc: BaseException, chars: int) -> InvalidInputError:
+    """A tiktoken panic as a refusal; anything else (KeyboardInterrupt, ...) goes on."""
+    if type(exc).__name__ != "PanicException":
+        raise exc
+    first = (str(exc).splitlines() or ["panic"])[0][:120]
+    return InvalidInputError(
+        f"the tokenizer cannot count this text ({chars:,} characters): tiktoken failed ({first})"
+    )
 
 
 def _decompress(name: str, source: Path, target: Path) -> None:
