@@ -1,0 +1,392 @@
+"""Count and summarise one batch of log lines: the unit of work of the traffic analysis.
+
+``analyze_batch(blob, start_line, params)`` takes raw bytes holding whole lines and returns a
+``BatchResult`` of histograms, group prefixes, a latency sample and the issues found, each with
+its line number. It never raises on bad input. It runs in the calling process or in a worker
+process (``ftcost.traffic.stream``).
+
+Speed: the static part of the prompts (system prompts, few-shot turns) repeats from request to
+request, so the token ids of each static message are cached per process (``_TokenCache``, a
+bounded dict keyed by the text): a repeated system prompt is hashed, not encoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import msgspec
+
+from ftcost.tokens import Issue, Severity, Sink, count_chat, count_messages
+from ftcost.traffic.prefix import Unit, common_prefix, group_key
+from ftcost.traffic.records import Record, parse_record, parse_timestamp
+from ftcost.traffic.stats import Row, Sample, add_hist
+
+__all__ = ["ISSUE_CAP", "BatchParams", "BatchResult", "GroupPart", "analyze_batch", "merge_group"]
+
+ISSUE_CAP = 100
+BOM = b"\xef\xbb\xbf"
+_PREVIEW_CHARS = 80
+_json = msgspec.json.Encoder(order="deterministic")
+
+
+class BatchParams(msgspec.Struct, frozen=True, kw_only=True):
+    """What every batch of one log is read with."""
+
+    encoding: str
+    format: str | None = None  # None: detected per line; else "chat" | "wrapped" | "batch"
+    example_limit: int | None = None
+    max_line_bytes: int = 64 * 1024 * 1024
+    sample_size: int = 20_000
+
+
+class GroupPart(msgspec.Struct, kw_only=True):
+    """One group's share of a batch: the common prefix so far, the members' prompt sizes."""
+
+    units: list[Unit]
+    requests: int
+    prompt_hist: dict[int, int]
+    tools_tokens: int
+    preview: str
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    """Aggregates of one batch."""
+
+    lines: int = 0
+    requests: int = 0
+    responses: int = 0
+    kinds: dict[str, int] = {}
+    groups: dict[bytes, GroupPart] = {}
+    output_hist: dict[int, int] = {}
+    cached_hist: dict[int, int] = {}
+    usage_compared: int = 0
+    usage_mismatches: int = 0
+    usage_abs_diff: int = 0
+    timestamps: int = 0
+    first_ts: float | None = None
+    last_ts: float | None = None
+    minutes: dict[int, int] = {}
+    ttft_hist: dict[int, int] = {}  # milliseconds
+    e2e_hist: dict[int, int] = {}
+    sample: list[Row] = []
+    examples: int = 0
+    example_tokens: int = 0
+    example_billed: int = 0
+    truncated: int = 0
+    example_hist: dict[int, int] = {}
+    models: dict[str, int] = {}
+    issues: list[Any] = []
+    codes: dict[str, int] = {}
+
+
+def merge_group(into: GroupPart, other: GroupPart) -> None:
+    """Fold ``other`` (the same group, another batch) into ``into``."""
+    into.units = common_prefix(into.units, other.units)
+    into.requests += other.requests
+    add_hist(into.prompt_hist, other.prompt_hist)
+
+
+class _TokenCache:
+    """Token ids of static message texts, per encoding, bounded (cleared when full)."""
+
+    MAX_CHARS = 32 << 20
+
+    def __init__(self) -> None:
+        self.ids: dict[str, tuple[int, ...]] = {}
+        self.chars = 0
+
+
+_CACHES: dict[str, _TokenCache] = {}
+
+
+def _encoders(counter: Any, encoding: str) -> tuple[Any, Any]:
+    """``n(text) -> tokens`` and ``ids(text) -> token ids``, sharing the static-text cache."""
+    from ftcost import tokens  # tiktoken loads here, in whichever process runs the batch
+
+    base = counter or tokens.default_counter()
+    plain = tokens.text_length(base, encoding)
+    enc_of = getattr(base, "encoding", None)
+    enc = enc_of(encoding) if callable(enc_of) else None
+    raw = getattr(getattr(enc, "_core_bpe", None), "encode_ordinary", None)
+    safe = getattr(enc, "encode_ordinary", None)
+    cache = _CACHES.setdefault(f"{encoding}:{id(base)}", _TokenCache())
+    table = cache.ids
+
+    def encode(text: str) -> tuple[int, ...]:
+        if raw is not None:
+            try:
+                return tuple(raw(text))
+            except UnicodeEncodeError:
+                pass
+        if safe is not None:
+            return tuple(safe(text))
+        # A counter without token ids: one pseudo-id per text (the prefix is then found at
+        # message granularity).
+        return (int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                               digest_size=8).digest(), "little"),)  # fmt: skip
+
+    def ids(text: str) -> tuple[int, ...]:
+        got = table.get(text)
+        if got is None:
+            got = encode(text)
+            if cache.chars > _TokenCache.MAX_CHARS:
+                table.clear()
+                cache.chars = 0
+            table[text] = got
+            cache.chars += len(text)
+        return got
+
+    def n(text: str) -> int:
+        got = table.get(text)
+        return plain(text) if got is None else (len(got) if raw or safe else plain(text))
+
+    return n, ids
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.issues: list[Any] = []
+        self.codes: dict[str, int] = {}
+
+    def add(
+        self, line: int, severity: Severity, code: str, message: str, field: str | None = None
+    ) -> None:
+        seen = self.codes.get(code, 0)
+        self.codes[code] = seen + 1
+        if seen < ISSUE_CAP:
+            self.issues.append(
+                Issue(
+                    line=line,
+                    severity=severity,
+                    code=code,
+                    message=message,
+                    field=field,
+                )
+            )
+
+
+def _static_count(messages: list[Any]) -> int:
+    """How many leading messages are static candidates: those before the last user message."""
+    for i in range(len(messages) - 1, -1, -1):
+        m = messages[i]
+        if type(m) is dict and m.get("role") == "user":
+            return i
+    return max(0, len(messages) - 1)
+
+
+def _units(messages: list[Any], k: int, n: Any, ids: Any, roles: dict[str, int]) -> list[Unit]:
+    out: list[Unit] = []
+    scratch = Sink()
+    for m in messages[:k]:
+        if type(m) is not dict:
+            break
+        content = m.get("content")
+        role = m.get("role")
+        name = m.get("name")
+        plain = type(content) is str and (len(m) == 2 or (len(m) == 3 and type(name) is str))
+        if plain:
+            header = f"{role}\x00{name or ''}"
+            tids = ids(content) if content else ()
+        else:
+            rest = {key: v for key, v in m.items() if key != "content" or type(v) is not str}
+            header = f"{role}\x00{name or ''}\x00{_text(rest)}"
+            tids = ids(content) if type(content) is str and content else ()
+        scratch.reset()
+        tokens = count_messages([m], n, scratch, cache=roles)
+        out.append(Unit(header=header, ids=tids, tokens=tokens))
+    return out
+
+
+def _text(value: Any) -> str:
+    try:
+        return _json.encode(value).decode()
+    except (TypeError, ValueError, OverflowError):
+        return repr(value)
+
+
+def analyze_batch(
+    blob: bytes, start_line: int, params: BatchParams, counter: Any = None
+) -> BatchResult:
+    """Read every line of ``blob`` (line numbers start at ``start_line``)."""
+    n, ids = _encoders(counter, params.encoding)
+    lines = blob.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    out = _Out()
+    r = BatchResult(
+        kinds={}, groups={}, output_hist={}, cached_hist={}, minutes={}, ttft_hist={},
+        e2e_hist={}, example_hist={}, models={},
+    )  # fmt: skip
+    sample = Sample(params.sample_size)
+    roles: dict[str, int] = {}
+    sink = Sink()
+    decode = msgspec.json.decode
+    for idx, raw in enumerate(lines):
+        lineno = start_line + idx
+        if len(raw) > params.max_line_bytes:
+            out.add(lineno, "error", "line_too_long",
+                    f"the line is {len(raw)} bytes, over the {params.max_line_bytes}-byte line "
+                    "limit (skipped)")  # fmt: skip
+            continue
+        s = raw.strip()
+        if s[:3] == BOM:
+            s = s[3:].strip()
+        if not s:
+            continue
+        try:
+            obj = decode(s)
+        except UnicodeDecodeError as exc:
+            out.add(
+                lineno,
+                "error",
+                "invalid_utf8",
+                f"not valid UTF-8 (byte {exc.start + 1} of the line)",
+            )
+            continue
+        except msgspec.MsgspecError:
+            obj = _fallback(s, lineno, out)
+            if obj is _FAILED:
+                continue
+        if type(obj) is not dict:
+            out.add(lineno, "error", "not_object", "the line is not a JSON object")
+            continue
+        rec = parse_record(obj, params.format)
+        if type(rec) is str:
+            out.add(lineno, "error", "unknown_shape", rec)
+            continue
+        assert isinstance(rec, Record)
+        r.kinds[rec.kind] = r.kinds.get(rec.kind, 0) + 1
+        prompt = _request(rec, r, n, ids, params.encoding, roles, sink, lineno, out)
+        _response(rec, r, prompt, n, roles, sink, params, sample, s, lineno, out)
+    r.lines = len(lines)
+    r.sample = sample.rows()
+    r.issues = out.issues
+    r.codes = out.codes
+    return r
+
+
+def _request(
+    rec: Record, r: BatchResult, n: Any, ids: Any, encoding: str, roles: dict[str, int],
+    sink: Sink, lineno: int, out: _Out,
+) -> int | None:  # fmt: skip
+    req = rec.request
+    if req is None:
+        return None
+    msgs = req.get("messages")
+    if type(msgs) is not list or not msgs:
+        out.add(
+            lineno, "error", "missing_messages", "the request has no `messages` list", "messages"
+        )
+        return None
+    model = req.get("model")
+    if type(model) is str and (model in r.models or len(r.models) < 100):
+        r.models[model] = r.models.get(model, 0) + 1
+    tools, functions = req.get("tools"), req.get("functions")
+    units = _units(msgs, _static_count(msgs), n, ids, roles)
+    sink.reset()
+    prompt = count_chat(msgs, tools, functions, n, encoding, sink, cache=roles)
+    tools_tokens = sink.estimates.get("tool_definitions", 0)
+    for issue in sink.issues:
+        if issue.severity != "info":
+            out.add(lineno, "warning", issue.code, issue.message, issue.field)
+    fp = b"" if tools is None and functions is None else _text([tools, functions]).encode()
+    key = group_key(fp, units)
+    g = r.groups.get(key)
+    if g is None:
+        first = units[0] if units else None
+        preview = ""
+        if first is not None:
+            m0 = msgs[0]
+            c = m0.get("content") if type(m0) is dict else None
+            preview = c[:_PREVIEW_CHARS] if type(c) is str else first.header.split("\x00")[0]
+        r.groups[key] = GroupPart(
+            units=units, requests=1, prompt_hist={prompt: 1}, tools_tokens=tools_tokens,
+            preview=preview,
+        )  # fmt: skip
+    else:
+        g.units = common_prefix(g.units, units)
+        g.requests += 1
+        g.prompt_hist[prompt] = g.prompt_hist.get(prompt, 0) + 1
+    r.requests += 1
+    return prompt
+
+
+def _response(
+    rec: Record, r: BatchResult, prompt: int | None, n: Any, roles: dict[str, int], sink: Sink,
+    params: BatchParams, sample: Sample, line: bytes, lineno: int, out: _Out,
+) -> None:  # fmt: skip
+    has_response = rec.kind == "batch_output" or (
+        rec.completion is not None or rec.message is not None or rec.usage_prompt is not None
+    )
+    if has_response:
+        r.responses += 1
+    output: int | None = rec.completion
+    if output is None and rec.message is not None:
+        content = rec.message.get("content")
+        output = n(content) if type(content) is str and content else 0
+    if output is not None:
+        r.output_hist[output] = r.output_hist.get(output, 0) + 1
+    if rec.cached is not None:
+        r.cached_hist[rec.cached] = r.cached_hist.get(rec.cached, 0) + 1
+    if prompt is not None and rec.usage_prompt is not None:
+        r.usage_compared += 1
+        if rec.usage_prompt != prompt:
+            r.usage_mismatches += 1
+            r.usage_abs_diff += abs(rec.usage_prompt - prompt)
+    if rec.timestamp is not None:
+        ts = parse_timestamp(rec.timestamp)
+        if ts is None:
+            out.add(lineno, "warning", "bad_timestamp",
+                    "the timestamp is neither ISO-8601 nor an epoch number (ignored)",
+                    "timestamp")  # fmt: skip
+        else:
+            r.timestamps += 1
+            r.first_ts = ts if r.first_ts is None else min(r.first_ts, ts)
+            r.last_ts = ts if r.last_ts is None else max(r.last_ts, ts)
+            minute = int(ts // 60)
+            r.minutes[minute] = r.minutes.get(minute, 0) + 1
+    if rec.ttft_ms is not None:
+        k = round(rec.ttft_ms)
+        r.ttft_hist[k] = r.ttft_hist.get(k, 0) + 1
+    if rec.duration_ms is not None:
+        k = round(rec.duration_ms)
+        r.e2e_hist[k] = r.e2e_hist.get(k, 0) + 1
+    if rec.ttft_ms is not None and rec.duration_ms is not None and output is not None:
+        p = rec.usage_prompt if rec.usage_prompt is not None else prompt
+        if p is not None:
+            uncached = max(0, p - (rec.cached or 0))
+            key = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
+            sample.offer((key, float(uncached), float(output), rec.ttft_ms / 1000.0,
+                          rec.duration_ms / 1000.0))  # fmt: skip
+    if prompt is not None and rec.message is not None and rec.request is not None:
+        sink.reset()
+        t = prompt + count_messages([rec.message], n, sink, cache=roles)
+        r.examples += 1
+        r.example_tokens += t
+        r.example_hist[t] = r.example_hist.get(t, 0) + 1
+        limit = params.example_limit
+        if limit is not None and t > limit:
+            r.truncated += 1
+            r.example_billed += limit
+        else:
+            r.example_billed += t
+
+
+_FAILED: Any = object()
+
+
+def _fallback(s: bytes, lineno: int, out: _Out) -> Any:
+    """Decode with the standard library; report the line when that fails too."""
+    try:
+        return json.loads(s.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        out.add(
+            lineno, "error", "invalid_utf8", f"not valid UTF-8 (byte {exc.start + 1} of the line)"
+        )
+    except json.JSONDecodeError as exc:
+        out.add(lineno, "error", "invalid_json", f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except (ValueError, RecursionError) as exc:
+        out.add(lineno, "error", "invalid_json", f"invalid JSON: {exc}")
+    return _FAILED
