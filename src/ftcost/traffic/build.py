@@ -30,9 +30,9 @@ from ftcost.traffic.latency import calibrate
 from ftcost.traffic.prefix import prefix_tokens, system_tokens, turns
 from ftcost.traffic.report import (
     DistillReport,
+    DistillTierCost,
     LatencyReport,
     PrefixGroup,
-    TierCost,
     TrafficReport,
     UsageCheck,
 )
@@ -132,20 +132,20 @@ def _base_model(a: Context, models: dict[str, int]) -> tuple[str | None, str]:
     return None, a.entry.id
 
 
-def _tier_costs(a: Context, training_tokens: int) -> list[TierCost]:
-    out: list[TierCost] = []
+def _tier_costs(a: Context, training_tokens: int) -> list[DistillTierCost]:
+    out: list[DistillTierCost] = []
     for tier in a.entry.tiers:
         if "sft" not in a.entry.methods:
-            out.append(TierCost(tier=tier, available=False, note=f"{a.entry.id}: no SFT"))
+            out.append(DistillTierCost(tier=tier, available=False, note=f"{a.entry.id}: no SFT"))
             continue
         try:
             price = find_price(a.entry, "training", tier, method="sft")
         except FtcostError as exc:
-            out.append(TierCost(tier=tier, available=False, note=exc.detail))
+            out.append(DistillTierCost(tier=tier, available=False, note=exc.detail))
             continue
         value = float(price.value or 0.0)
         out.append(
-            TierCost(
+            DistillTierCost(
                 tier=tier,
                 available=True,
                 usd=training_tokens / 1e6 * value,

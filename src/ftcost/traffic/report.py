@@ -21,9 +21,9 @@ from ftcost.traffic.stats import Stats
 
 __all__ = [
     "DistillReport",
+    "DistillTierCost",
     "LatencyReport",
     "PrefixGroup",
-    "TierCost",
     "TrafficReport",
     "UsageCheck",
 ]
@@ -69,7 +69,7 @@ class LatencyReport(_Out, frozen=True, kw_only=True):
     model: str  # the model the timings are of
 
 
-class TierCost(_Out, frozen=True, kw_only=True):
+class DistillTierCost(_Out, frozen=True, kw_only=True):
     """Training cost of the distilled data on one tier (``usd`` null without a price)."""
 
     tier: str
@@ -90,7 +90,7 @@ class DistillReport(_Out, frozen=True, kw_only=True):
     epochs: int
     epochs_auto: bool
     training_tokens: int
-    cost: list[TierCost]
+    cost: list[DistillTierCost]
 
 
 class TrafficReport(_Out, frozen=True, kw_only=True):
