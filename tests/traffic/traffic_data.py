@@ -22,7 +22,18 @@ FEW_SHOT = (
     [("Where is my parcel?", "shipping"), ("I was charged twice.", "billing")],
     [],
 )
-WORDS = "order refund parcel invoice late broken account password delivery address".split()
+WORDS = [
+    "order",
+    "refund",
+    "parcel",
+    "invoice",
+    "late",
+    "broken",
+    "account",
+    "password",
+    "delivery",
+    "address",
+]
 START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 # The latency law of the generated timings.
@@ -73,7 +84,9 @@ def generate(
     step = span_days * 86400 / (requests - 1) if requests > 1 else 0.0
     for i in range(requests):
         group = 0 if i % 4 else 1  # three quarters in group 0
-        question = f"Question {i}: " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 30)))
+        question = f"Question {i}: " + " ".join(
+            rng.choice(WORDS) for _ in range(rng.randint(3, 30))
+        )
         answer = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
         msgs = messages(group, question)
         body = {"model": "gpt-4.1", "messages": msgs}
@@ -86,8 +99,14 @@ def generate(
             continue
         if shape == "batch_input":
             log.lines.append(
-                json.dumps({"custom_id": f"r{i}", "method": "POST", "url": "/v1/chat/completions",
-                            "body": body})
+                json.dumps(
+                    {
+                        "custom_id": f"r{i}",
+                        "method": "POST",
+                        "url": "/v1/chat/completions",
+                        "body": body,
+                    }
+                )
             )
             continue
         response: dict[str, Any] = {
@@ -102,8 +121,14 @@ def generate(
         if shape == "batch_output":
             response["created"] = int(ts.timestamp())
             log.lines.append(
-                json.dumps({"id": f"b{i}", "custom_id": f"r{i}",
-                            "response": {"status_code": 200, "body": response}, "error": None})
+                json.dumps(
+                    {
+                        "id": f"b{i}",
+                        "custom_id": f"r{i}",
+                        "response": {"status_code": 200, "body": response},
+                        "error": None,
+                    }
+                )
             )
             continue
         if timings and counter is not None:
