@@ -86,6 +86,7 @@ class TrafficAnalyzer:
             encoding=self.encoding,
             format=format,
             example_limit=int(limit.value) if limit is not None and limit.value else None,
+            distill=distill,
             max_line_bytes=max_line_bytes,
             sample_size=sample_size,
         )

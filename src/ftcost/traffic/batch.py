@@ -26,6 +26,8 @@ from ftcost.traffic.stats import Row, Sample, add_hist
 __all__ = ["ISSUE_CAP", "BatchParams", "BatchResult", "GroupPart", "analyze_batch", "merge_group"]
 
 ISSUE_CAP = 100
+# The roles ``ftcost.tokens`` counts without an issue (others take the checked path).
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 BOM = b"\xef\xbb\xbf"
 _PREVIEW_CHARS = 80
 _json = msgspec.json.Encoder(order="deterministic")
@@ -37,6 +39,7 @@ class BatchParams(msgspec.Struct, frozen=True, kw_only=True):
     encoding: str
     format: str | None = None  # None: detected per line; else "chat" | "wrapped" | "batch"
     example_limit: int | None = None
+    distill: bool = False  # count request/response pairs as training examples
     max_line_bytes: int = 64 * 1024 * 1024
     sample_size: int = 20_000
 
@@ -95,14 +98,16 @@ class _TokenCache:
 
     def __init__(self) -> None:
         self.ids: dict[str, tuple[int, ...]] = {}
+        self.units: dict[tuple[str, str | None, str], Unit] = {}
         self.chars = 0
 
 
 _CACHES: dict[str, _TokenCache] = {}
 
 
-def _encoders(counter: Any, encoding: str) -> tuple[Any, Any]:
-    """``n(text) -> tokens`` and ``ids(text) -> token ids``, sharing the static-text cache."""
+def _encoders(counter: Any, encoding: str) -> tuple[Any, Any, dict[Any, Unit]]:
+    """``n(text) -> tokens``, ``ids(text) -> token ids`` and the units of plain static
+    messages, sharing one bounded cache per process."""
     from ftcost import tokens  # tiktoken loads here, in whichever process runs the batch
 
     base = counter or tokens.default_counter()
@@ -133,6 +138,7 @@ def _encoders(counter: Any, encoding: str) -> tuple[Any, Any]:
             got = encode(text)
             if cache.chars > _TokenCache.MAX_CHARS:
                 table.clear()
+                cache.units.clear()
                 cache.chars = 0
             table[text] = got
             cache.chars += len(text)
@@ -142,7 +148,7 @@ def _encoders(counter: Any, encoding: str) -> tuple[Any, Any]:
         got = table.get(text)
         return plain(text) if got is None else (len(got) if raw or safe else plain(text))
 
-    return n, ids
+    return n, ids, cache.units
 
 
 class _Out:
@@ -176,27 +182,43 @@ def _static_count(messages: list[Any]) -> int:
     return max(0, len(messages) - 1)
 
 
-def _units(messages: list[Any], k: int, n: Any, ids: Any, roles: dict[str, int]) -> list[Unit]:
+def _units(
+    messages: list[Any], k: int, n: Any, ids: Any, cache: dict[Any, Unit], roles: dict[str, int]
+) -> tuple[list[Unit], bool]:
+    """The units of the first ``k`` messages, and whether all are plain messages (a known role,
+    text content, an optional name) whose tokens need no checks."""
     out: list[Unit] = []
+    plain_all = True
     scratch = Sink()
     for m in messages[:k]:
         if type(m) is not dict:
-            break
+            return out, False
         content = m.get("content")
         role = m.get("role")
         name = m.get("name")
-        plain = type(content) is str and (len(m) == 2 or (len(m) == 3 and type(name) is str))
-        if plain:
-            header = f"{role}\x00{name or ''}"
-            tids = ids(content) if content else ()
-        else:
-            rest = {key: v for key, v in m.items() if key != "content" or type(v) is not str}
-            header = f"{role}\x00{name or ''}\x00{_text(rest)}"
-            tids = ids(content) if type(content) is str and content else ()
+        if (
+            type(content) is str
+            and content
+            and type(role) is str
+            and role in ROLES
+            and (len(m) == 2 or (len(m) == 3 and type(name) is str))
+        ):
+            key = (role, name, content)
+            unit = cache.get(key)
+            if unit is None:
+                tids = ids(content)
+                tokens = 3 + n(role) + n(content) + (1 + n(name) if name is not None else 0)
+                unit = cache[key] = Unit(header=f"{role}\x00{name or ''}", ids=tids, tokens=tokens)
+            out.append(unit)
+            continue
+        plain_all = False
+        rest = {key: v for key, v in m.items() if key != "content" or type(v) is not str}
+        header = f"{role}\x00{name or ''}\x00{_text(rest)}"
+        tids = ids(content) if type(content) is str and content else ()
         scratch.reset()
         tokens = count_messages([m], n, scratch, cache=roles)
         out.append(Unit(header=header, ids=tids, tokens=tokens))
-    return out
+    return out, plain_all
 
 
 def _text(value: Any) -> str:
@@ -210,7 +232,7 @@ def analyze_batch(
     blob: bytes, start_line: int, params: BatchParams, counter: Any = None
 ) -> BatchResult:
     """Read every line of ``blob`` (line numbers start at ``start_line``)."""
-    n, ids = _encoders(counter, params.encoding)
+    n, ids, unit_cache = _encoders(counter, params.encoding)
     lines = blob.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -258,7 +280,7 @@ def analyze_batch(
             continue
         assert isinstance(rec, Record)
         r.kinds[rec.kind] = r.kinds.get(rec.kind, 0) + 1
-        prompt = _request(rec, r, n, ids, params.encoding, roles, sink, lineno, out)
+        prompt = _request(rec, r, (n, ids, unit_cache), params.encoding, roles, sink, lineno, out)
         _response(rec, r, prompt, n, roles, sink, params, sample, s, lineno, out)
     r.lines = len(lines)
     r.sample = sample.rows()
@@ -268,8 +290,8 @@ def analyze_batch(
 
 
 def _request(
-    rec: Record, r: BatchResult, n: Any, ids: Any, encoding: str, roles: dict[str, int],
-    sink: Sink, lineno: int, out: _Out,
+    rec: Record, r: BatchResult, enc: tuple[Any, Any, dict[Any, Unit]], encoding: str,
+    roles: dict[str, int], sink: Sink, lineno: int, out: _Out,
 ) -> int | None:  # fmt: skip
     req = rec.request
     if req is None:
@@ -284,9 +306,19 @@ def _request(
     if type(model) is str and (model in r.models or len(r.models) < 100):
         r.models[model] = r.models.get(model, 0) + 1
     tools, functions = req.get("tools"), req.get("functions")
-    units = _units(msgs, _static_count(msgs), n, ids, roles)
+    n, ids, unit_cache = enc
+    units, plain = _units(msgs, _static_count(msgs), n, ids, unit_cache, roles)
     sink.reset()
-    prompt = count_chat(msgs, tools, functions, n, encoding, sink, cache=roles)
+    k = len(units)
+    if plain and k:  # the static part is counted: count the rest (recount if it has issues)
+        rest = msgs[k:]
+        prompt = sum(u.tokens for u in units)
+        prompt += count_chat(rest, tools, functions, n, encoding, sink, cache=roles)
+        if sink.issues:
+            sink.reset()
+            prompt = count_chat(msgs, tools, functions, n, encoding, sink, cache=roles)
+    else:
+        prompt = count_chat(msgs, tools, functions, n, encoding, sink, cache=roles)
     tools_tokens = sink.estimates.get("tool_definitions", 0)
     for issue in sink.issues:
         if issue.severity != "info":
@@ -360,7 +392,7 @@ def _response(
             key = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
             sample.offer((key, float(uncached), float(output), rec.ttft_ms / 1000.0,
                           rec.duration_ms / 1000.0))  # fmt: skip
-    if prompt is not None and rec.message is not None and rec.request is not None:
+    if params.distill and prompt is not None and rec.message is not None:
         sink.reset()
         t = prompt + count_messages([rec.message], n, sink, cache=roles)
         r.examples += 1

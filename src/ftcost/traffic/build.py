@@ -158,7 +158,7 @@ def _tier_costs(a: Context, training_tokens: int) -> list[DistillTierCost]:
 
 def _distill(a: Context, t: Totals) -> DistillReport | None:
     r = t.r
-    if r.examples == 0:
+    if not a.distill or r.examples == 0:
         return None
     epochs = auto_epochs(r.examples)
     return DistillReport(
