@@ -273,7 +273,8 @@ def render_traffic(r: Any, name: str) -> str:
     ]
     vol = [["requests", f"{r.requests:,}"], ["responses", f"{r.responses:,}"]]
     if r.span_days is not None:
-        vol.append(["span", f"{r.span_days:,.2f} days ({r.first_timestamp} to {r.last_timestamp})"])
+        first, last = (r.first_timestamp or "")[:16], (r.last_timestamp or "")[:16]
+        vol.append(["span", f"{r.span_days:,.2f} days ({first} to {last})"])
         vol.append(["requests per month", count(r.requests_per_month)])
         vol.append(["peak requests per minute", f"{r.peak_requests_per_minute:,}"])
     out += table(vol)
@@ -299,7 +300,7 @@ def render_traffic(r: Any, name: str) -> str:
                 f"{g.prefix_tokens:,}",
                 f"{g.system_prefix_tokens:,}",
                 str(g.few_shot_turns),
-                g.preview[:28],
+                g.preview[:24],
             ]
             for g in r.groups[:10]
         ]
@@ -351,8 +352,11 @@ def render_traffic(r: Any, name: str) -> str:
         )
         out.append(
             f"  fit: {cal.samples:,} requests; pseudo-R² TTFT {cal.ttft_pseudo_r2:.2f}, decode "
-            f"{cal.decode_pseudo_r2:.2f}; median error TTFT {cal.ttft_median_abs_error_s:.3f} s, "
-            f"end to end {cal.e2e_median_abs_error_s:.3f} s"
+            f"{cal.decode_pseudo_r2:.2f}"
+        )
+        out.append(
+            f"  median error: TTFT {cal.ttft_median_abs_error_s:.3f} s, end to end "
+            f"{cal.e2e_median_abs_error_s:.3f} s"
         )
     d = r.distill
     if d is not None:
@@ -389,6 +393,7 @@ def render_traffic(r: Any, name: str) -> str:
         f"{count(s.training.tokens_per_epoch)} tokens/epoch, {count(s.training.examples)} examples"
     )
     if r.issues:
+        out.append("")
         by_code: dict[str, list[str]] = {}
         for i in r.issues:
             by_code.setdefault(i.code, []).append(str(i.line))
@@ -400,5 +405,6 @@ def render_traffic(r: Any, name: str) -> str:
                 for code, lines in by_code.items()
             ],
         )
+    out.append("")
     out += bullets("Assumptions", r.assumptions)
     return "\n".join(out) + "\n"
