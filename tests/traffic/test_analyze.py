@@ -305,3 +305,50 @@ def test_workers_and_batches_agree(catalog: Catalog, log: td.Log, report: object
     assert par.latency == report.latency  # type: ignore[attr-defined]
     assert par.scenario == report.scenario  # type: ignore[attr-defined]
     assert par.requests_per_month == report.requests_per_month  # type: ignore[attr-defined]
+
+
+def test_prefix_ends_inside_a_message(catalog: Catalog, ref: RefCounter) -> None:
+    """System prompts that share their start and differ at the end (a customer's name) share
+    exactly their common leading tokens."""
+    head = "You are the Contoso assistant. Follow the refund policy and be brief. " * 8
+    names = ["Ana", "Bartholomew", "Chen Wei", "Dagmar"]
+    lines = [
+        json.dumps({"messages": [{"role": "system", "content": f"{head}Customer: {n}."},
+                                 {"role": "user", "content": f"question {i}"}]})
+        for i, n in enumerate(names * 3)
+    ]  # fmt: skip
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    encoded = [ref.enc.encode_ordinary(f"{head}Customer: {n}.") for n in names]
+    common = 0
+    while all(len(e) > common and e[common] == encoded[0][common] for e in encoded):
+        common += 1
+    assert len(r.groups) == 1  # type: ignore[attr-defined]
+    assert r.groups[0].prefix_tokens == common  # type: ignore[attr-defined]
+    assert r.groups[0].few_shot_turns == 0  # type: ignore[attr-defined]
+
+
+def test_conversation_history_is_not_shared(catalog: Catalog, ref: RefCounter) -> None:
+    """Turns of different conversations share only the system prompt and few-shot turns."""
+    lines = []
+    for c in range(4):
+        history: list[dict[str, str]] = []
+        for turn in range(3):
+            msgs = [*td.messages(0, f"conv {c} turn {turn}")[:-1], *history]
+            msgs.append({"role": "user", "content": f"conv {c} turn {turn}"})
+            lines.append(json.dumps({"messages": msgs}))
+            history += [msgs[-1], {"role": "assistant", "content": f"answer {c}.{turn}"}]
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    assert r.groups[0].prefix_tokens == ref.messages(_static(0))  # type: ignore[attr-defined]
+    assert r.groups[0].few_shot_turns == 2  # type: ignore[attr-defined]
+
+
+def test_response_created_is_the_timestamp(catalog: Catalog, ref: RefCounter) -> None:
+    """A wrapped record without a timestamp takes the response's `created`."""
+    lines = []
+    for i, line in enumerate(td.generate(5, counter=ref).lines):
+        rec = json.loads(line)
+        del rec["timestamp"]
+        rec["response"]["created"] = 1_767_225_600 + i * 3600
+        lines.append(json.dumps(rec))
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    assert r.span_days == pytest.approx(4 / 24)  # type: ignore[attr-defined]

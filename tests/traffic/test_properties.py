@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -75,9 +76,9 @@ def test_prefix_never_exceeds_a_members_prompt(
 
 _unit = st.tuples(
     st.sampled_from(["system\x00", "user\x00", "assistant\x00"]),
-    st.lists(st.integers(0, 3), max_size=4).map(tuple),
+    st.lists(st.integers(0, 3), max_size=4).map(lambda ids: array("I", ids).tobytes()),
     st.integers(3, 10),
-).map(lambda t: Unit(header=t[0], ids=t[1], tokens=len(t[1]) + t[2]))
+).map(lambda t: Unit(header=t[0], ids=t[1], tokens=len(t[1]) // 4 + t[2]))
 _units = st.lists(_unit, max_size=4)
 
 

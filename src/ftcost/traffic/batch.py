@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from typing import Any
 
 import msgspec
@@ -94,10 +95,11 @@ def merge_group(into: GroupPart, other: GroupPart) -> None:
 class _TokenCache:
     """Token ids of static message texts, per encoding, bounded (cleared when full)."""
 
-    MAX_CHARS = 32 << 20
+    MAX_CHARS = 8 << 20
 
-    def __init__(self) -> None:
-        self.ids: dict[str, tuple[int, ...]] = {}
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner  # the counter (kept alive, so its id is not reused)
+        self.ids: dict[str, bytes] = {}
         self.units: dict[tuple[str, str | None, str], Unit] = {}
         self.chars = 0
 
@@ -116,23 +118,24 @@ def _encoders(counter: Any, encoding: str) -> tuple[Any, Any, dict[Any, Unit]]:
     enc = enc_of(encoding) if callable(enc_of) else None
     raw = getattr(getattr(enc, "_core_bpe", None), "encode_ordinary", None)
     safe = getattr(enc, "encode_ordinary", None)
-    cache = _CACHES.setdefault(f"{encoding}:{id(base)}", _TokenCache())
+    cache = _CACHES.get(f"{encoding}:{id(base)}")
+    if cache is None or cache.owner is not base:
+        cache = _CACHES[f"{encoding}:{id(base)}"] = _TokenCache(base)
     table = cache.ids
 
-    def encode(text: str) -> tuple[int, ...]:
+    def encode(text: str) -> bytes:
         if raw is not None:
             try:
-                return tuple(raw(text))
+                return array("I", raw(text)).tobytes()
             except UnicodeEncodeError:
                 pass
         if safe is not None:
-            return tuple(safe(text))
+            return array("I", safe(text)).tobytes()
         # A counter without token ids: one pseudo-id per text (the prefix is then found at
         # message granularity).
-        return (int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                               digest_size=8).digest(), "little"),)  # fmt: skip
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest()
 
-    def ids(text: str) -> tuple[int, ...]:
+    def ids(text: str) -> bytes:
         got = table.get(text)
         if got is None:
             got = encode(text)
@@ -146,7 +149,7 @@ def _encoders(counter: Any, encoding: str) -> tuple[Any, Any, dict[Any, Unit]]:
 
     def n(text: str) -> int:
         got = table.get(text)
-        return plain(text) if got is None else (len(got) if raw or safe else plain(text))
+        return plain(text) if got is None else (len(got) // 4 if raw or safe else plain(text))
 
     return n, ids, cache.units
 
@@ -214,7 +217,7 @@ def _units(
         plain_all = False
         rest = {key: v for key, v in m.items() if key != "content" or type(v) is not str}
         header = f"{role}\x00{name or ''}\x00{_text(rest)}"
-        tids = ids(content) if type(content) is str and content else ()
+        tids = ids(content) if type(content) is str and content else b""
         scratch.reset()
         tokens = count_messages([m], n, scratch, cache=roles)
         out.append(Unit(header=header, ids=tids, tokens=tokens))

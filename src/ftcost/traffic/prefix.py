@@ -3,7 +3,8 @@
 A request's *static candidates* are the messages before its last user message (the system or
 developer instructions, few-shot user/assistant turns, earlier conversation turns). Each becomes
 a ``Unit``: a header (role, name and, for messages that are not plain text, their other keys)
-and the token ids of the content, plus the tokens the whole message counts (the cookbook chat
+and the token ids of the content (packed, 4 bytes each, so long prompts stay small and compare
+with ``memcmp``), plus the tokens the whole message counts (the cookbook chat
 method: ``3 + role + content``, ``+ 1 + name``).
 
 Requests are grouped by ``group_key``: the tool definitions, and the header and first
@@ -22,6 +23,7 @@ import hashlib
 import msgspec
 
 __all__ = [
+    "ID_BYTES",
     "KEY_TOKENS",
     "Unit",
     "common_prefix",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 KEY_TOKENS = 32
+ID_BYTES = 4
 _SYSTEM_ROLES = ("system", "developer")
 
 
@@ -40,7 +43,7 @@ class Unit(msgspec.Struct, frozen=True, array_like=True):
     ``partial``: only ``ids`` (a leading part of the content) is shared."""
 
     header: str
-    ids: tuple[int, ...]
+    ids: bytes  # uint32 token ids, native byte order
     tokens: int
     partial: bool = False
 
@@ -53,7 +56,7 @@ def group_key(tools_fingerprint: bytes, units: list[Unit]) -> bytes:
     h = hashlib.blake2b(tools_fingerprint, digest_size=16)
     h.update(first.header.encode("utf-8", "surrogatepass"))
     h.update(b"\x00")
-    h.update(msgspec.json.encode(first.ids[:KEY_TOKENS]))
+    h.update(first.ids[: KEY_TOKENS * ID_BYTES])
     return h.digest()
 
 
@@ -65,15 +68,26 @@ def common_prefix(a: list[Unit], b: list[Unit]) -> list[Unit]:
             out.append(ua)
             continue
         if ua.header == ub.header:
-            n = 0
-            for x, y in zip(ua.ids, ub.ids, strict=False):
-                if x != y:
-                    break
-                n += 1
+            n = _common_bytes(ua.ids, ub.ids) // ID_BYTES
             if n:
-                out.append(Unit(header=ua.header, ids=ua.ids[:n], tokens=n, partial=True))
+                ids = ua.ids[: n * ID_BYTES]
+                out.append(Unit(header=ua.header, ids=ids, tokens=n, partial=True))
         break
     return out
+
+
+def _common_bytes(a: bytes, b: bytes) -> int:
+    """Length of the common prefix of two byte strings (bisection over slice compares)."""
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while lo < hi:  # invariant: a[:lo] == b[:lo], a[:hi + 1] != b[:hi + 1]
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def prefix_tokens(units: list[Unit]) -> int:

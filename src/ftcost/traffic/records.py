@@ -6,7 +6,7 @@ Shapes (``TrafficFormat``; detected per line unless one is forced):
     a Chat Completions request body: ``{"model", "messages", "tools"?, ...}``.
 ``wrapped``
     ``{"timestamp", "request": {...}, "response": {...}}``; the timestamp is ISO-8601 (no zone:
-    UTC) or epoch seconds (milliseconds when above 1e11); the response may carry ``usage``
+    UTC) or epoch seconds (milliseconds when above 1e11), else the response's ``created``; the response may carry ``usage``
     (``prompt_tokens``, ``completion_tokens``, ``prompt_tokens_details.cached_tokens``), the
     completion (``choices[0].message``) and timings ``ttft_ms`` and ``duration_ms`` (also
     accepted beside ``request`` and ``response``).
@@ -91,6 +91,8 @@ def parse_record(obj: dict[str, Any], forced: str | None) -> Record | str:
         resp = obj.get("response")
         if type(resp) is dict:
             _response(rec, resp)
+        if rec.timestamp is None and type(resp) is dict:
+            rec.timestamp = resp.get("created")  # the completion's own epoch seconds
         if rec.ttft_ms is None:
             rec.ttft_ms = _ms(obj.get("ttft_ms"))
         if rec.duration_ms is None:
