@@ -141,3 +141,18 @@ def test_scenario_toml_round_trip() -> None:
         b'"traffic": {"requests_per_month": 12.5}}'
     )
     assert decode_scenario(scenario_toml(s).encode(), format="toml") == s
+
+
+def test_estimate_writes_the_scenario_it_used(
+    log_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`estimate --traffic LOG --scenario-out plan.toml` writes the filled scenario; estimating
+    that file again gives the same projection."""
+    plan = tmp_path / "plan.toml"
+    args = ["--model", "gpt-4.1-mini", "--horizon", "24", "--json"]
+    assert main(["estimate", "--traffic", str(log_file), *args, "--scenario-out", str(plan)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["estimate", "--scenario", str(plan), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again == first
+    assert first["scenario"]["horizon_months"] == 24

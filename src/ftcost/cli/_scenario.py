@@ -168,6 +168,12 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
         "the scenario file and flags win",
     )
     group.add_argument(
+        "--scenario-out",
+        metavar="FILE",
+        type=Path,
+        help="also write the scenario as used (file, --traffic and flags) to FILE (.toml/.json)",
+    )
+    group.add_argument(
         "--tokens-per-epoch", dest="sc_training_tokens", type=whole, metavar="N",
         help=argparse.SUPPRESS,
     )  # fmt: skip

@@ -76,6 +76,11 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
             return dict(traffic_scenario(args, model, provider))
 
     scenario = scenario_from_args(args, fill=fill)
+    out = getattr(args, "scenario_out", None)
+    if out is not None:
+        from ftcost.cli.cmd_traffic import write_scenario
+
+        write_scenario(scenario, out)
     dataset = scenario.training.dataset
     if dataset is None:
         return scenario

@@ -6,10 +6,10 @@ Shapes (``TrafficFormat``; detected per line unless one is forced):
     a Chat Completions request body: ``{"model", "messages", "tools"?, ...}``.
 ``wrapped``
     ``{"timestamp", "request": {...}, "response": {...}}``; the timestamp is ISO-8601 (no zone:
-    UTC) or epoch seconds (milliseconds when above 1e11), else the response's ``created``; the response may carry ``usage``
-    (``prompt_tokens``, ``completion_tokens``, ``prompt_tokens_details.cached_tokens``), the
-    completion (``choices[0].message``) and timings ``ttft_ms`` and ``duration_ms`` (also
-    accepted beside ``request`` and ``response``).
+    UTC) or epoch seconds (milliseconds when above 1e11), else the response's ``created``; the
+    response may carry ``usage`` (``prompt_tokens``, ``completion_tokens``,
+    ``prompt_tokens_details.cached_tokens``), the completion (``choices[0].message``) and
+    timings ``ttft_ms`` and ``duration_ms`` (also accepted beside ``request`` and ``response``).
 ``batch``
     a line of an OpenAI / Azure Batch API input file (``custom_id``, ``body``: the request) or
     output file (``custom_id``, ``response.body``: the completion, whose ``created`` is the
