@@ -68,6 +68,7 @@ class BatchResult(msgspec.Struct, kw_only=True):
     usage_compared: int = 0
     usage_mismatches: int = 0
     usage_abs_diff: int = 0
+    usage_prompt_hist: dict[int, int] = {}  # records with usage but no request (Batch output)
     timestamps: int = 0
     first_ts: float | None = None
     last_ts: float | None = None
@@ -242,7 +243,7 @@ def analyze_batch(
     out = _Out()
     r = BatchResult(
         kinds={}, groups={}, output_hist={}, cached_hist={}, minutes={}, ttft_hist={},
-        e2e_hist={}, example_hist={}, models={},
+        e2e_hist={}, example_hist={}, models={}, usage_prompt_hist={},
     )  # fmt: skip
     sample = Sample(params.sample_size)
     roles: dict[str, int] = {}
@@ -365,6 +366,9 @@ def _response(
         r.output_hist[output] = r.output_hist.get(output, 0) + 1
     if rec.cached is not None:
         r.cached_hist[rec.cached] = r.cached_hist.get(rec.cached, 0) + 1
+    if prompt is None and rec.usage_prompt is not None:
+        up = rec.usage_prompt
+        r.usage_prompt_hist[up] = r.usage_prompt_hist.get(up, 0) + 1
     if prompt is not None and rec.usage_prompt is not None:
         r.usage_compared += 1
         if rec.usage_prompt != prompt:

@@ -195,6 +195,9 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
     """The TrafficReport of the merged totals."""
     r = t.r
     groups = _Groups(a, t)
+    from_usage = not groups.prompt and bool(r.usage_prompt_hist)
+    if from_usage:  # only responses (a Batch output file): prompts as the usage reports them
+        groups.prompt = groups.variable = groups.ft_prompt = dict(r.usage_prompt_hist)
     prompt = hist_stats(groups.prompt)
     output = hist_stats(r.output_hist)
     observed = bool(r.cached_hist)
@@ -297,7 +300,16 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
         ok=not any(i.severity == "error" for i in issues),
         issues=issues,
         issue_counts=dict(sorted(r.codes.items())),
-        assumptions=_assumptions(a, observed, per_month is not None, distill is not None),
+        assumptions=_assumptions(a, observed, per_month is not None, distill is not None)
+        + (
+            [
+                "The log has no requests: prompt tokens are the responses' "
+                "usage.prompt_tokens, and no shared prefix is known (give the Batch input "
+                "file too)."
+            ]
+            if from_usage
+            else []
+        ),
         catalog=a.catalog.provider_info(a.provider),
     )
 

@@ -18,6 +18,7 @@ class Totals:
         self.r = BatchResult(
             kinds={}, groups={}, output_hist={}, cached_hist={}, minutes={}, ttft_hist={},
             e2e_hist={}, example_hist={}, models={}, issues=[], codes={}, sample=[],
+            usage_prompt_hist={},
         )  # fmt: skip
         self.sample = Sample(sample_size)
         self.overflow_requests = 0
@@ -29,7 +30,7 @@ class Totals:
                      "example_billed", "truncated"):  # fmt: skip
             setattr(r, name, getattr(r, name) + getattr(b, name))
         for name in ("kinds", "output_hist", "cached_hist", "minutes", "ttft_hist", "e2e_hist",
-                     "example_hist", "models"):  # fmt: skip
+                     "example_hist", "models", "usage_prompt_hist"):  # fmt: skip
             add_hist(getattr(r, name), getattr(b, name))
         if b.first_ts is not None:
             r.first_ts = b.first_ts if r.first_ts is None else min(r.first_ts, b.first_ts)
