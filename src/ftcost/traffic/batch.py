@@ -6,20 +6,20 @@ its line number. It never raises on bad input. It runs in the calling process or
 process (``ftcost.traffic.stream``).
 
 Speed: the static part of the prompts (system prompts, few-shot turns) repeats from request to
-request, so the token ids of each static message are cached per process (``_TokenCache``, a
-bounded dict keyed by the text): a repeated system prompt is hashed, not encoded again.
+request, so the token ids and units of each static message are cached per process
+(``ftcost.traffic.encoders``): a repeated system prompt is hashed, not encoded again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from array import array
 from typing import Any
 
 import msgspec
 
 from ftcost.tokens import Issue, Severity, Sink, count_chat, count_messages
+from ftcost.traffic.encoders import encoders
 from ftcost.traffic.prefix import Unit, common_prefix, group_key
 from ftcost.traffic.records import Record, parse_record, parse_timestamp
 from ftcost.traffic.stats import Row, Sample, add_hist
@@ -91,68 +91,6 @@ def merge_group(into: GroupPart, other: GroupPart) -> None:
     into.units = common_prefix(into.units, other.units)
     into.requests += other.requests
     add_hist(into.prompt_hist, other.prompt_hist)
-
-
-class _TokenCache:
-    """Token ids of static message texts, per encoding, bounded (cleared when full)."""
-
-    MAX_CHARS = 8 << 20
-
-    def __init__(self, owner: Any) -> None:
-        self.owner = owner  # the counter (kept alive, so its id is not reused)
-        self.ids: dict[str, bytes] = {}
-        self.units: dict[tuple[str, str | None, str], Unit] = {}
-        self.chars = 0
-
-
-_CACHES: dict[str, _TokenCache] = {}
-
-
-def _encoders(counter: Any, encoding: str) -> tuple[Any, Any, dict[Any, Unit]]:
-    """``n(text) -> tokens``, ``ids(text) -> token ids`` and the units of plain static
-    messages, sharing one bounded cache per process."""
-    from ftcost import tokens  # tiktoken loads here, in whichever process runs the batch
-
-    base = counter or tokens.default_counter()
-    plain = tokens.text_length(base, encoding)
-    enc_of = getattr(base, "encoding", None)
-    enc = enc_of(encoding) if callable(enc_of) else None
-    raw = getattr(getattr(enc, "_core_bpe", None), "encode_ordinary", None)
-    safe = getattr(enc, "encode_ordinary", None)
-    cache = _CACHES.get(f"{encoding}:{id(base)}")
-    if cache is None or cache.owner is not base:
-        cache = _CACHES[f"{encoding}:{id(base)}"] = _TokenCache(base)
-    table = cache.ids
-
-    def encode(text: str) -> bytes:
-        if raw is not None:
-            try:
-                return array("I", raw(text)).tobytes()
-            except UnicodeEncodeError:
-                pass
-        if safe is not None:
-            return array("I", safe(text)).tobytes()
-        # A counter without token ids: one pseudo-id per text (the prefix is then found at
-        # message granularity).
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest()
-
-    def ids(text: str) -> bytes:
-        got = table.get(text)
-        if got is None:
-            got = encode(text)
-            if cache.chars > _TokenCache.MAX_CHARS:
-                table.clear()
-                cache.units.clear()
-                cache.chars = 0
-            table[text] = got
-            cache.chars += len(text)
-        return got
-
-    def n(text: str) -> int:
-        got = table.get(text)
-        return plain(text) if got is None else (len(got) // 4 if raw or safe else plain(text))
-
-    return n, ids, cache.units
 
 
 class _Out:
@@ -236,7 +174,7 @@ def analyze_batch(
     blob: bytes, start_line: int, params: BatchParams, counter: Any = None
 ) -> BatchResult:
     """Read every line of ``blob`` (line numbers start at ``start_line``)."""
-    n, ids, unit_cache = _encoders(counter, params.encoding)
+    n, ids, unit_cache = encoders(counter, params.encoding)
     lines = blob.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()

@@ -191,24 +191,96 @@ def _assistant_tokens(a: Context) -> int:
     return _ASSISTANT_OVERHEAD + n("assistant")
 
 
+class _Figures:
+    """The per-request figures of the whole log."""
+
+    def __init__(self, a: Context, t: Totals) -> None:
+        r = t.r
+        g = self.groups = _Groups(a, t)
+        self.from_usage = not g.prompt and bool(r.usage_prompt_hist)
+        if self.from_usage:  # only responses (a Batch output file): prompts as usage says
+            g.prompt = g.variable = g.ft_prompt = dict(r.usage_prompt_hist)
+        self.prompt = hist_stats(g.prompt)
+        self.output = hist_stats(r.output_hist)
+        self.observed = bool(r.cached_hist)
+        self.cached = hist_stats(r.cached_hist if self.observed else g.cacheable)
+        self.ft_prompt = hist_stats(g.ft_prompt)
+        self.removed = hist_stats(g.removed)
+        self.ft_cacheable = hist_stats(g.ft_cacheable)
+        self.span: float | None = None
+        if r.first_ts is not None and r.last_ts is not None and r.last_ts > r.first_ts:
+            self.span = (r.last_ts - r.first_ts) / 86400.0
+        volume = r.requests or r.responses
+        self.per_month = volume / self.span * DAYS_PER_MONTH if self.span else None
+
+
+def _scenario(
+    a: Context, f: _Figures, distill: DistillReport | None, base_model: str | None
+) -> Scenario:
+    base_prompt = round(_mean(f.prompt))
+    ft_tokens = round(_mean(f.ft_prompt))
+    if f.observed:
+        ft_cached = max(0, round(_mean(f.cached) - _mean(f.removed)))
+    else:
+        ft_cached = round(_mean(f.ft_cacheable))
+    output_mean = round(_mean(f.output))
+    training: dict[str, Any] = {"method": "sft", "epochs": "auto"}
+    if a.distill and distill is not None:
+        training |= {"tokens_per_epoch": distill.tokens_per_epoch, "examples": distill.examples}
+    else:
+        per_example = ft_tokens + output_mean + _assistant_tokens(a)
+        training |= {"tokens_per_epoch": a.examples * per_example, "examples": a.examples}
+    base: dict[str, Any] = {
+        "prompt_tokens": base_prompt,
+        "cached_prompt_tokens": min(base_prompt, round(_mean(f.cached))),
+        "output_tokens": output_mean,
+    }
+    if base_model is not None:
+        base["model"] = base_model
+    return msgspec.convert(
+        {
+            "model": a.entry.id,
+            "provider": a.provider,
+            "base": base,
+            "fine_tuned": {
+                "prompt_tokens": ft_tokens,
+                "cached_prompt_tokens": min(ft_tokens, ft_cached),
+            },
+            "training": training,
+            "traffic": {"requests_per_month": f.per_month or 0.0},
+        },
+        Scenario,
+    )
+
+
+def _distributions(f: _Figures) -> dict[str, Distribution]:
+    out: dict[str, Distribution] = {}
+    for name, stats in (
+        ("base.prompt_tokens", f.prompt),
+        ("fine_tuned.prompt_tokens", f.ft_prompt),
+        ("base.output_tokens", f.output),
+    ):
+        d = _distribution(stats)
+        if d is not None:
+            out[name] = d
+    return out
+
+
+def _usage_check(t: Totals) -> UsageCheck:
+    r = t.r
+    compared = r.usage_compared
+    return UsageCheck(
+        compared=compared,
+        mismatches=r.usage_mismatches,
+        mismatch_rate=r.usage_mismatches / compared if compared else None,
+        mean_abs_difference=r.usage_abs_diff / r.usage_mismatches if r.usage_mismatches else None,
+    )
+
+
 def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
     """The TrafficReport of the merged totals."""
     r = t.r
-    groups = _Groups(a, t)
-    from_usage = not groups.prompt and bool(r.usage_prompt_hist)
-    if from_usage:  # only responses (a Batch output file): prompts as the usage reports them
-        groups.prompt = groups.variable = groups.ft_prompt = dict(r.usage_prompt_hist)
-    prompt = hist_stats(groups.prompt)
-    output = hist_stats(r.output_hist)
-    observed = bool(r.cached_hist)
-    cached = hist_stats(r.cached_hist if observed else groups.cacheable)
-    ft_prompt = hist_stats(groups.ft_prompt)
-    removed = hist_stats(groups.removed)
-    volume = r.requests or r.responses
-    span = None
-    if r.first_ts is not None and r.last_ts is not None and r.last_ts > r.first_ts:
-        span = (r.last_ts - r.first_ts) / 86400.0
-    per_month = volume / span * DAYS_PER_MONTH if span else None
+    f = _Figures(a, t)
     base_model, timing_model = _base_model(a, r.models)
     latency = None
     if r.ttft_hist or r.e2e_hist:
@@ -219,50 +291,7 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
             model=timing_model,
         )
     distill = _distill(a, t)
-    base_prompt = round(_mean(prompt))
-    base_cached = min(base_prompt, round(_mean(cached)))
-    ft_tokens = round(_mean(ft_prompt))
-    if observed:
-        ft_cached = max(0, round(_mean(cached) - _mean(removed)))
-    else:
-        ft_cached = round(_mean(hist_stats(groups.ft_cacheable)))
-    ft_cached = min(ft_tokens, ft_cached)
-    output_mean = round(_mean(output))
-    training: dict[str, Any] = {"method": "sft", "epochs": "auto"}
-    if a.distill and distill is not None:
-        training |= {"tokens_per_epoch": distill.tokens_per_epoch, "examples": distill.examples}
-    else:
-        per_example = ft_tokens + output_mean + _assistant_tokens(a)
-        training |= {"tokens_per_epoch": a.examples * per_example, "examples": a.examples}
-    base: dict[str, Any] = {
-        "prompt_tokens": base_prompt,
-        "cached_prompt_tokens": base_cached,
-        "output_tokens": output_mean,
-    }
-    if base_model is not None:
-        base["model"] = base_model
-    scenario = msgspec.convert(
-        {
-            "model": a.entry.id,
-            "provider": a.provider,
-            "base": base,
-            "fine_tuned": {"prompt_tokens": ft_tokens, "cached_prompt_tokens": ft_cached},
-            "training": training,
-            "traffic": {"requests_per_month": per_month or 0.0},
-        },
-        Scenario,
-    )
-    dists: dict[str, Distribution] = {}
-    for name, stats in (
-        ("base.prompt_tokens", prompt),
-        ("fine_tuned.prompt_tokens", ft_prompt),
-        ("base.output_tokens", output),
-    ):
-        d = _distribution(stats)
-        if d is not None:
-            dists[name] = d
     issues = sorted(r.issues, key=lambda i: (i.line or 0, i.code))
-    compared = r.usage_compared
     return TrafficReport(
         provider=a.provider,
         model=a.entry.id,
@@ -273,48 +302,32 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
         requests=r.requests,
         responses=r.responses,
         models=dict(sorted(r.models.items(), key=lambda kv: (-kv[1], kv[0]))),
-        span_days=span,
+        span_days=f.span,
         first_timestamp=_iso(r.first_ts),
         last_timestamp=_iso(r.last_ts),
-        requests_per_month=per_month,
+        requests_per_month=f.per_month,
         peak_requests_per_minute=max(r.minutes.values()) if r.minutes else None,
-        prompt_tokens=prompt,
-        variable_prompt_tokens=hist_stats(groups.variable),
-        shared_prefix_tokens=hist_stats(groups.prefix),
-        output_tokens=output,
-        cached_tokens=cached,
-        cached_source="observed" if observed else "estimated",
-        groups=groups.rows,
-        usage_check=UsageCheck(
-            compared=compared,
-            mismatches=r.usage_mismatches,
-            mismatch_rate=r.usage_mismatches / compared if compared else None,
-            mean_abs_difference=(
-                r.usage_abs_diff / r.usage_mismatches if r.usage_mismatches else None
-            ),
-        ),
+        prompt_tokens=f.prompt,
+        variable_prompt_tokens=hist_stats(f.groups.variable),
+        shared_prefix_tokens=hist_stats(f.groups.prefix),
+        output_tokens=f.output,
+        cached_tokens=f.cached,
+        cached_source="observed" if f.observed else "estimated",
+        groups=f.groups.rows,
+        usage_check=_usage_check(t),
         latency=latency,
         distill=distill,
-        scenario=scenario,
-        distributions=dists,
+        scenario=_scenario(a, f, distill, base_model),
+        distributions=_distributions(f),
         ok=not any(i.severity == "error" for i in issues),
         issues=issues,
         issue_counts=dict(sorted(r.codes.items())),
-        assumptions=_assumptions(a, observed, per_month is not None, distill is not None)
-        + (
-            [
-                "The log has no requests: prompt tokens are the responses' "
-                "usage.prompt_tokens, and no shared prefix is known (give the Batch input "
-                "file too)."
-            ]
-            if from_usage
-            else []
-        ),
+        assumptions=_assumptions(a, f, distill is not None),
         catalog=a.catalog.provider_info(a.provider),
     )
 
 
-def _assumptions(a: Context, observed: bool, has_span: bool, has_pairs: bool) -> list[str]:
+def _assumptions(a: Context, f: _Figures, has_pairs: bool) -> list[str]:
     out = [
         f"Prompt tokens are counted with tiktoken's {a.encoding} ({METHOD}).",
         "Requests are grouped by their tool definitions and the start of their first static "
@@ -325,7 +338,12 @@ def _assumptions(a: Context, observed: bool, has_span: bool, has_pairs: bool) ->
         + (" except the system instructions" if a.keep_system else "")
         + "; tool definitions stay.",
     ]
-    if observed:
+    if f.from_usage:
+        out.append(
+            "The log has no requests: prompt tokens are the responses' usage.prompt_tokens, "
+            "and no shared prefix is known (give the Batch input file too)."
+        )
+    if f.observed:
         out.append("Cached tokens are the log's usage.prompt_tokens_details.cached_tokens.")
     else:
         out.append(
@@ -333,7 +351,7 @@ def _assumptions(a: Context, observed: bool, has_span: bool, has_pairs: bool) ->
             "(prompts of 1,024 tokens or more; the shared prefix cached from 1,024 tokens in "
             "128-token increments), assuming each group's prefix stays in the cache."
         )
-    if not has_span:
+    if f.per_month is None:
         out.append(
             "The log has no time span (timestamps): requests_per_month is null and the "
             "scenario's traffic is 0; give --requests-per-month."
