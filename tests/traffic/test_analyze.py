@@ -366,3 +366,20 @@ def test_batch_output_alone(catalog: Catalog, ref: RefCounter) -> None:
     assert r.responses == 12
     assert r.scenario.fine_tuned.prompt_tokens == r.scenario.base.prompt_tokens
     assert any("no shared prefix is known" in x for x in r.assumptions)
+
+
+def test_text_parts_share_a_prefix_too(catalog: Catalog, ref: RefCounter) -> None:
+    """A system prompt given as text parts shares its common leading tokens like a string."""
+    head = "You are the Contoso assistant. Follow the refund policy and be brief. " * 4
+    lines = []
+    for i in range(6):
+        parts = [{"type": "text", "text": head}, {"type": "text", "text": f"Ticket {i}."}]
+        msgs = [{"role": "system", "content": parts}, {"role": "user", "content": f"q {i}"}]
+        lines.append(json.dumps({"messages": msgs}))
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    tickets = [ref.enc.encode_ordinary(f"Ticket {i}.") for i in range(6)]
+    common = 0
+    while all(len(t) > common and t[common] == tickets[0][common] for t in tickets):
+        common += 1
+    assert len(r.groups) == 1
+    assert r.groups[0].prefix_tokens == ref.text(head) + common

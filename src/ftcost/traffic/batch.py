@@ -154,13 +154,29 @@ def _units(
             out.append(unit)
             continue
         plain_all = False
-        rest = {key: v for key, v in m.items() if key != "content" or type(v) is not str}
+        texts = _texts(content)
+        rest = {key: v for key, v in m.items() if key != "content" or texts is None}
         header = f"{role}\x00{name or ''}\x00{_text(rest)}"
-        tids = ids(content) if type(content) is str and content else b""
+        tids = b"".join(ids(t) for t in texts if t) if texts is not None else b""
         scratch.reset()
         tokens = count_messages([m], n, scratch, cache=roles)
         out.append(Unit(header=header, ids=tids, tokens=tokens))
     return out, plain_all
+
+
+def _texts(content: Any) -> list[str] | None:
+    """The texts of a content that is text only (a string, or a list of text parts)."""
+    if type(content) is str:
+        return [content]
+    if type(content) is not list:
+        return None
+    out: list[str] = []
+    for part in content:
+        text = part.get("text") if type(part) is dict and part.get("type") == "text" else None
+        if type(text) is not str:
+            return None
+        out.append(text)
+    return out
 
 
 def _text(value: Any) -> str:
