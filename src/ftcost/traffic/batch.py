@@ -12,8 +12,8 @@ request, so the token ids and units of each static message are cached per proces
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from typing import Any
 
 import msgspec
@@ -350,7 +350,7 @@ def _response(
         p = rec.usage_prompt if rec.usage_prompt is not None else prompt
         if p is not None:
             uncached = max(0, p - (rec.cached or 0))
-            key = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
+            key = zlib.crc32(line) << 32 | lineno & 0xFFFFFFFF  # a fixed pseudo-random order
             sample.offer((key, float(uncached), float(output), rec.ttft_ms / 1000.0,
                           rec.duration_ms / 1000.0))  # fmt: skip
     if params.distill and prompt is not None and rec.message is not None:

@@ -6,7 +6,8 @@
 * ``cached_by_rule``: the prompt-caching rule of Azure OpenAI and OpenAI: prompts of 1,024 tokens
   or more; the cached part is the longest shared prefix, counted from 1,024 in increments of 128.
 * ``Sample``: a uniform sample of at most ``k`` rows, whatever the number of rows offered: each
-  row carries a key from a hash of its line, and the ``k`` smallest keys are kept. Samples of
+  row carries a key from a checksum of its line (CRC-32, then the line number), and the ``k``
+  smallest keys are kept. Samples of
   different batches merge into the sample of the whole file (the same rows whatever the split).
 """
 
