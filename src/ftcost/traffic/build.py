@@ -372,6 +372,12 @@ def _assumptions(a: Context, f: _Figures, has_pairs: bool) -> list[str]:
             f"Training data is assumed: {a.examples} examples shaped like a fine-tuned request "
             "and its answer (give --distill, --dataset or --training-tokens to replace it)."
         )
+    if "sft" not in a.entry.methods:
+        offered = ", ".join(m.upper() for m in a.entry.methods) or "none"
+        out.append(
+            f"{a.entry.id} does not offer SFT (methods: {offered}): the scenario's training is "
+            "SFT as written; set its method (and rft_hours for RFT) before estimating."
+        )
     out.append(
         "distributions describe the spread of single requests (lognormal through p10/p90); as "
         "uncertainty about monthly averages they are wide."
