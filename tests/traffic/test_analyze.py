@@ -383,3 +383,19 @@ def test_text_parts_share_a_prefix_too(catalog: Catalog, ref: RefCounter) -> Non
         common += 1
     assert len(r.groups) == 1
     assert r.groups[0].prefix_tokens == ref.text(head) + common
+
+
+def test_absurd_figures_stay_in_bounds(catalog: Catalog) -> None:
+    """Requests a microsecond apart and absurd usage counts give a scenario within its
+    bounds (clipped, and said so), not an error."""
+    msgs = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]
+    huge = {"prompt_tokens": 10**15, "completion_tokens": 10**15}
+    lines = [
+        json.dumps({"timestamp": 1_767_225_600.0 + i * 1e-6, "request": {"messages": msgs},
+                    "response": {"usage": huge}})
+        for i in range(2)
+    ] + [json.dumps({"custom_id": "x", "response": {"body": {"usage": huge}}})]  # fmt: skip
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    assert r.scenario.traffic.requests_per_month == 1e12
+    assert r.scenario.base.output_tokens == 100_000_000
+    assert any(a.startswith("Clipped") for a in r.assumptions)

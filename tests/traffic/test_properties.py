@@ -90,3 +90,40 @@ def test_common_prefix_merges_in_any_order(a: list[Unit], b: list[Unit], c: list
     assert common_prefix(a, common_prefix(b, c)) == common_prefix(common_prefix(a, b), c)
     ab = common_prefix(a, b)
     assert sum(u.tokens for u in ab) <= min(sum(u.tokens for u in a), sum(u.tokens for u in b))
+
+
+_json_value = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+_keys = st.sampled_from(
+    ["messages", "request", "response", "timestamp", "custom_id", "body", "usage", "choices",
+     "tools", "model", "ttft_ms", "duration_ms", "created", "role", "content"]
+)  # fmt: skip
+_record = st.recursive(
+    _json_value,
+    lambda inner: st.dictionaries(_keys, inner, max_size=5) | st.lists(inner, max_size=3),
+    max_leaves=25,
+)
+
+
+@given(st.lists(_record, min_size=1, max_size=8))
+def test_any_json_lines_never_crash(records: list[object]) -> None:
+    """Whatever JSON the lines hold, the analysis reports problems instead of failing: it
+    returns a report or refuses a log with no record, naming why."""
+    from ftcost.errors import InvalidInputError
+
+    data = ("\n".join(json.dumps(r) for r in records) + "\n").encode()
+    try:
+        r = analyze_traffic([data], catalog=_catalog(), model="gpt-4.1-mini")
+    except InvalidInputError as exc:
+        detail = exc.detail
+        r = None
+    if r is None:
+        assert "no request or response" in detail
+        return
+    assert r.lines == len(records)
+    assert r.scenario.fine_tuned.prompt_tokens <= r.scenario.base.prompt_tokens

@@ -214,22 +214,39 @@ class _Figures:
         self.per_month = volume / self.span * DAYS_PER_MONTH if self.span else None
 
 
+# The Scenario's own bounds (``ftcost.engine`` rejects larger values).
+_MAX_TOKENS = 100_000_000
+_MAX_FILE_TOKENS = 1_000_000_000_000
+_MAX_REQUESTS = 1e12
+
+
 def _scenario(
     a: Context, f: _Figures, distill: DistillReport | None, base_model: str | None
-) -> Scenario:
-    base_prompt = round(_mean(f.prompt))
-    ft_tokens = round(_mean(f.ft_prompt))
+) -> tuple[Scenario, list[str]]:
+    """The Scenario, and the fields clipped to its bounds."""
+    clipped: list[str] = []
+
+    def clip(name: str, x: float, high: float) -> Any:
+        if x > high:
+            clipped.append(name)
+            return type(x)(high)
+        return x
+
+    base_prompt = clip("base.prompt_tokens", round(_mean(f.prompt)), _MAX_TOKENS)
+    ft_tokens = clip("fine_tuned.prompt_tokens", round(_mean(f.ft_prompt)), _MAX_TOKENS)
     if f.observed:
         ft_cached = max(0, round(_mean(f.cached) - _mean(f.removed)))
     else:
         ft_cached = round(_mean(f.ft_cacheable))
-    output_mean = round(_mean(f.output))
+    output_mean = clip("base.output_tokens", round(_mean(f.output)), _MAX_TOKENS)
     training: dict[str, Any] = {"method": "sft", "epochs": "auto"}
     if a.distill and distill is not None:
-        training |= {"tokens_per_epoch": distill.tokens_per_epoch, "examples": distill.examples}
+        tokens, examples = distill.tokens_per_epoch, distill.examples
     else:
-        per_example = ft_tokens + output_mean + _assistant_tokens(a)
-        training |= {"tokens_per_epoch": a.examples * per_example, "examples": a.examples}
+        tokens = a.examples * (ft_tokens + output_mean + _assistant_tokens(a))
+        examples = a.examples
+    training["tokens_per_epoch"] = clip("training.tokens_per_epoch", tokens, _MAX_FILE_TOKENS)
+    training["examples"] = clip("training.examples", examples, _MAX_FILE_TOKENS)
     base: dict[str, Any] = {
         "prompt_tokens": base_prompt,
         "cached_prompt_tokens": min(base_prompt, round(_mean(f.cached))),
@@ -237,7 +254,8 @@ def _scenario(
     }
     if base_model is not None:
         base["model"] = base_model
-    return msgspec.convert(
+    per_month = clip("traffic.requests_per_month", f.per_month or 0.0, _MAX_REQUESTS)
+    scenario = msgspec.convert(
         {
             "model": a.entry.id,
             "provider": a.provider,
@@ -247,10 +265,11 @@ def _scenario(
                 "cached_prompt_tokens": min(ft_tokens, ft_cached),
             },
             "training": training,
-            "traffic": {"requests_per_month": f.per_month or 0.0},
+            "traffic": {"requests_per_month": per_month},
         },
         Scenario,
     )
+    return scenario, clipped
 
 
 def _distributions(f: _Figures) -> dict[str, Distribution]:
@@ -291,6 +310,7 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
             model=timing_model,
         )
     distill = _distill(a, t)
+    scenario, clipped = _scenario(a, f, distill, base_model)
     issues = sorted(r.issues, key=lambda i: (i.line or 0, i.code))
     return TrafficReport(
         provider=a.provider,
@@ -317,12 +337,21 @@ def build_report(a: Context, t: Totals, nbytes: int) -> TrafficReport:
         usage_check=_usage_check(t),
         latency=latency,
         distill=distill,
-        scenario=_scenario(a, f, distill, base_model),
+        scenario=scenario,
         distributions=_distributions(f),
         ok=not any(i.severity == "error" for i in issues),
         issues=issues,
         issue_counts=dict(sorted(r.codes.items())),
-        assumptions=_assumptions(a, f, distill is not None),
+        assumptions=_assumptions(a, f, distill is not None)
+        + (
+            [
+                "Clipped to the Scenario's bounds (the log's figures are larger): "
+                + ", ".join(clipped)
+                + "."
+            ]
+            if clipped
+            else []
+        ),
         catalog=a.catalog.provider_info(a.provider),
     )
 
