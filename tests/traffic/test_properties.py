@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from array import array
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -127,3 +128,45 @@ def test_any_json_lines_never_crash(records: list[object]) -> None:
         return
     assert r.lines == len(records)
     assert r.scenario.fine_tuned.prompt_tokens <= r.scenario.base.prompt_tokens
+
+
+_number = (
+    st.integers(-(2**63), 2**63)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0, 1, 1e-9, 1e300, 253402300800, 1_767_225_600])
+)
+_timed = st.fixed_dictionaries(
+    {
+        "timestamp": _number | st.sampled_from(["2026-01-01T00:00:00Z", "9999-12-31", "x"]),
+        "prompt_tokens": _number,
+        "completion_tokens": _number,
+        "cached": _number,
+        "ttft_ms": _number,
+        "duration_ms": _number,
+        "prompt_words": st.integers(1, 5),
+    }
+)
+
+
+@given(st.lists(_timed, min_size=1, max_size=40))
+def test_any_numbers_never_crash(rows: list[dict[str, object]]) -> None:
+    """Wrapped records with any numbers in their timestamps, usage and timings give a report
+    whose scenario estimates (numbers out of range are ignored or clipped)."""
+    lines = []
+    for i, row in enumerate(rows):
+        msgs = [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "word " * int(row["prompt_words"]) + str(i)},
+        ]  # type: ignore[call-overload]
+        usage = {
+            "prompt_tokens": row["prompt_tokens"],
+            "completion_tokens": row["completion_tokens"],
+            "prompt_tokens_details": {"cached_tokens": row["cached"]},
+        }
+        response = {"usage": usage, "ttft_ms": row["ttft_ms"], "duration_ms": row["duration_ms"]}
+        lines.append(json.dumps({"timestamp": row["timestamp"], "request": {"messages": msgs},
+                                 "response": response}))  # fmt: skip
+    r = analyze_traffic([("\n".join(lines) + "\n").encode()], catalog=_catalog(),
+                        model="gpt-4.1-mini")  # fmt: skip
+    assert r.requests == len(rows)
+    msgspec.json.encode(r)

@@ -17,12 +17,16 @@ constant) and their median absolute errors.
 
 from __future__ import annotations
 
+import math
+
 import msgspec
 import numpy as np
 
 __all__ = ["MIN_SAMPLES", "LatencyCalibration", "Triple", "calibrate"]
 
 MIN_SAMPLES = 20
+MAX_TOKENS = 10_000_000.0  # rows beyond these are not requests the law describes
+MAX_SECONDS = 86_400.0
 _QS = (0.1, 0.5, 0.9)
 _ITERATIONS = 200
 _EPS = 1e-6
@@ -87,8 +91,23 @@ def _ordered(a: float, b: float, c: float) -> Triple:
 
 def calibrate(rows: list[tuple[int, float, float, float, float]]) -> LatencyCalibration | None:
     """Fit the law to rows ``(key, uncached_prompt, output, ttft_s, e2e_s)``; None when fewer
-    than ``MIN_SAMPLES`` rows have a usable decode time."""
+    than ``MIN_SAMPLES`` plausible rows (at most ``MAX_TOKENS`` tokens, ``MAX_SECONDS``) have a
+    usable decode time, or when the fit does not give finite numbers."""
     data = np.array([r[1:] for r in rows], dtype=np.float64).reshape(-1, 4)
+    ok = (data[:, :2] <= MAX_TOKENS).all(axis=1) & (data[:, 2:] <= MAX_SECONDS).all(axis=1)
+    try:
+        with np.errstate(all="ignore"):
+            result = _fit(data[ok])
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    if result is None or not all(
+        math.isfinite(v) for v in msgspec.structs.astuple(result) if isinstance(v, float)
+    ):
+        return None
+    return result
+
+
+def _fit(data: np.ndarray) -> LatencyCalibration | None:
     if data.shape[0] < MIN_SAMPLES:
         return None
     prompt, output, ttft, e2e = data.T

@@ -26,6 +26,7 @@ __all__ = ["Record", "TrafficFormat", "parse_record", "parse_timestamp"]
 
 TrafficFormat = Literal["chat", "wrapped", "batch"]
 _EPOCH_MS = 1e11  # epoch numbers above this are milliseconds
+_EPOCH_MAX = 253_402_300_799.0  # 9999-12-31T23:59:59Z
 
 
 class Record:
@@ -132,12 +133,14 @@ def _response(rec: Record, resp: dict[str, Any]) -> None:
 
 
 def parse_timestamp(value: Any) -> float | None:
-    """Epoch seconds of an ISO-8601 string or an epoch number; None when it is neither."""
+    """Epoch seconds of an ISO-8601 string or an epoch number; None when it is neither, or
+    before 1970 or after 9999."""
     if type(value) in (int, float):
         x = float(value)
         if not math.isfinite(x) or x < 0:
             return None
-        return x / 1000.0 if x > _EPOCH_MS else x
+        x = x / 1000.0 if x > _EPOCH_MS else x
+        return x if x <= _EPOCH_MAX else None
     if type(value) is str:
         try:
             t = dt.datetime.fromisoformat(value.strip())
@@ -148,5 +151,6 @@ def parse_timestamp(value: Any) -> float | None:
                 return None
         if t.tzinfo is None:
             t = t.replace(tzinfo=dt.UTC)
-        return t.timestamp()
+        x = t.timestamp()
+        return x if 0 <= x <= _EPOCH_MAX else None
     return None
