@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import numpy as np
 import pytest
 import traffic_data as td
@@ -399,3 +400,18 @@ def test_absurd_figures_stay_in_bounds(catalog: Catalog) -> None:
     assert r.scenario.traffic.requests_per_month == 1e12
     assert r.scenario.base.output_tokens == 100_000_000
     assert any(a.startswith("Clipped") for a in r.assumptions)
+
+
+def test_preview_shows_instructions_not_user_text(catalog: Catalog) -> None:
+    """A group's preview quotes its system prompt; a group that starts with what a user wrote
+    names the role instead."""
+    private = "My card number is 4111 1111 1111 1111"
+    lines = [
+        json.dumps({"messages": [{"role": "user", "content": private},
+                                 {"role": "assistant", "content": "ok"},
+                                 {"role": "user", "content": f"q{i}"}]})
+        for i in range(3)
+    ]  # fmt: skip
+    r = _run(catalog, ("\n".join(lines) + "\n").encode())
+    assert r.groups[0].preview == "(user message)"
+    assert private not in msgspec.json.encode(r).decode()

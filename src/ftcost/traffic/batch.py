@@ -287,10 +287,13 @@ def _request(
     if g is None:
         first = units[0] if units else None
         preview = ""
-        if first is not None:
-            m0 = msgs[0]
-            c = m0.get("content") if type(m0) is dict else None
-            preview = c[:_PREVIEW_CHARS] if type(c) is str else first.header.split("\x00")[0]
+        if first is not None:  # instructions are shown, what users wrote is not
+            role = first.header.split("\x00", 1)[0]
+            texts = _texts(msgs[0].get("content")) if type(msgs[0]) is dict else None
+            if role in ("system", "developer") and texts:
+                preview = " ".join(texts)[:_PREVIEW_CHARS]
+            else:
+                preview = f"({role} message)"
         r.groups[key] = GroupPart(
             units=units, requests=1, prompt_hist={prompt: 1}, tools_tokens=tools_tokens,
             preview=preview,

@@ -39,7 +39,7 @@ class PrefixGroup(_Out, frozen=True, kw_only=True):
     """Requests sharing their leading static content, and the prefix they share."""
 
     id: str  # short hex of the group key
-    preview: str  # the first characters of the first message
+    preview: str  # the first characters of the system/developer instructions, else the role
     requests: int
     share: float  # of all requests with a prompt
     prefix_tokens: int  # longest common prefix (0 for a group of one)
