@@ -415,3 +415,19 @@ def test_preview_shows_instructions_not_user_text(catalog: Catalog) -> None:
     r = _run(catalog, ("\n".join(lines) + "\n").encode())
     assert r.groups[0].preview == "(user message)"
     assert private not in msgspec.json.encode(r).decode()
+
+
+def test_failed_batch_lines_and_tool_call_outputs(catalog: Catalog, ref: RefCounter) -> None:
+    """Failed Batch output lines are reported, not counted; a reply that only calls a tool
+    counts its call as output."""
+    failed = {"custom_id": "x", "response": {"status_code": 429, "body": {}}, "error": None}
+    call = {"id": "c1", "type": "function",
+            "function": {"name": "lookup", "arguments": '{"order": "123"}'}}  # fmt: skip
+    reply = {"role": "assistant", "content": None, "tool_calls": [call]}
+    wrapped = {"request": {"messages": td.messages(1, "q")},
+               "response": {"choices": [{"message": reply}]}}  # fmt: skip
+    r = _run(catalog, (json.dumps(failed) + "\n" + json.dumps(wrapped) + "\n").encode())
+    assert r.issue_counts == {"failed_request": 1}
+    assert r.responses == 1
+    expected = 3 + ref.text("lookup") + ref.text('{"order": "123"}')
+    assert r.output_tokens.p50 == expected

@@ -310,15 +310,19 @@ def _response(
     rec: Record, r: BatchResult, prompt: int | None, n: Any, roles: dict[str, int], sink: Sink,
     params: BatchParams, sample: Sample, line: bytes, lineno: int, out: _Out,
 ) -> None:  # fmt: skip
+    if rec.failed:
+        out.add(lineno, "warning", "failed_request",
+                "the Batch output line is an error (not counted as a response)")  # fmt: skip
+        return
     has_response = rec.kind == "batch_output" or (
         rec.completion is not None or rec.message is not None or rec.usage_prompt is not None
     )
     if has_response:
         r.responses += 1
     output: int | None = rec.completion
-    if output is None and rec.message is not None:
-        content = rec.message.get("content")
-        output = n(content) if type(content) is str and content else 0
+    if output is None and rec.message is not None:  # the reply's text and tool calls
+        sink.reset()
+        output = count_messages([rec.message], n, sink, cache=roles) - 3 - n("assistant")
     if output is not None:
         r.output_hist[output] = r.output_hist.get(output, 0) + 1
     if rec.cached is not None:

@@ -32,7 +32,7 @@ _EPOCH_MAX = 253_402_300_799.0  # 9999-12-31T23:59:59Z
 class Record:
     """The parts of one line (any may be missing)."""
 
-    __slots__ = ("cached", "completion", "duration_ms", "kind", "message", "request",
+    __slots__ = ("cached", "completion", "duration_ms", "failed", "kind", "message", "request",
                  "timestamp", "ttft_ms", "usage_prompt")  # fmt: skip
 
     def __init__(self, kind: str) -> None:
@@ -45,6 +45,7 @@ class Record:
         self.message: dict[str, Any] | None = None  # the assistant reply
         self.ttft_ms: float | None = None
         self.duration_ms: float | None = None
+        self.failed = False  # a Batch output line of a request that failed
 
 
 def _shape(obj: dict[str, Any]) -> str | None:
@@ -82,8 +83,10 @@ def parse_record(obj: dict[str, Any], forced: str | None) -> Record | str:
     elif kind == "batch_input":
         rec.request = obj["body"]
     elif kind == "batch_output":
+        status = obj["response"].get("status_code")
+        rec.failed = obj.get("error") is not None or (type(status) is int and status != 200)
         body = obj["response"].get("body")
-        if type(body) is dict:
+        if type(body) is dict and not rec.failed:
             _response(rec, body)
             rec.timestamp = body.get("created")
     else:
