@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ftcost"
-CORE_PACKAGES = ("catalog", "tokens", "dataset", "engine")
+CORE_PACKAGES = ("catalog", "tokens", "dataset", "traffic", "engine")
 CORE = sorted(
     [p.stem for p in SRC.glob("*.py") if not p.stem.startswith("__")]
     + [

@@ -16,6 +16,7 @@ FTCOST_CORS_ORIGINS         (none)                          origins allowed to c
                                                             frame ``/widget``, comma-separated
 FTCOST_MAX_BODY_BYTES       1 MiB                           limit of a JSON request body
 FTCOST_MAX_DATASET_BYTES    512 MiB                         limit of a streamed JSONL upload
+FTCOST_MAX_TRAFFIC_BYTES    1 GiB                           limit of a streamed request log
 FTCOST_LOG_LEVEL            info                            debug, info, warning, error
 FTCOST_ACCESS_LOG           true                            one log line per request
 FTCOST_HEADER_TIMEOUT       10 s                            to receive a request's headers,
@@ -74,6 +75,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = _MIB
     max_dataset_bytes: int = 512 * _MIB
+    max_traffic_bytes: int = 1024 * _MIB
     log_level: LogLevel = "info"
     access_log: bool = True
     header_timeout_s: float = 10.0
@@ -192,6 +194,8 @@ def from_env(env: Mapping[str, str]) -> Settings:
         changes["max_body_bytes"] = parse_size(v, field="FTCOST_MAX_BODY_BYTES")
     if (v := get("FTCOST_MAX_DATASET_BYTES")) is not None:
         changes["max_dataset_bytes"] = parse_size(v, field="FTCOST_MAX_DATASET_BYTES")
+    if (v := get("FTCOST_MAX_TRAFFIC_BYTES")) is not None:
+        changes["max_traffic_bytes"] = parse_size(v, field="FTCOST_MAX_TRAFFIC_BYTES")
     if (v := get("FTCOST_LOG_LEVEL")) is not None:
         level = v.strip().lower()
         if level not in ("debug", "info", "warning", "error"):

@@ -32,6 +32,7 @@ from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
 from ftcost.api.routes_analysis import ANALYSIS_ROUTES
 from ftcost.api.routes_tokens import TOKEN_ROUTES
+from ftcost.api.routes_traffic import TRAFFIC_ROUTES
 from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.settings import Settings, from_env
@@ -61,6 +62,7 @@ _TAGS = [
     Tag(name="catalog", description="The pricing catalog: models, prices, limits"),
     Tag(name="tokens", description="Token counting with each model's own encoding"),
     Tag(name="datasets", description="Streaming analysis of JSONL training files"),
+    Tag(name="traffic", description="Streaming analysis of production request logs"),
     Tag(name="projections", description="Cost, latency and break-even of a Scenario"),
     Tag(name="analysis", description="What-if analysis: solve, sweep, compare, simulate"),
     Tag(name="widget", description="The embeddable <ftcost-estimator> and its iframe page"),
@@ -146,7 +148,14 @@ def create_app(
         else None
     )
     app = Litestar(
-        route_handlers=[*ROUTES, *TOKEN_ROUTES, *ANALYSIS_ROUTES, *WIDGET_ROUTES, _openapi_json],
+        route_handlers=[
+            *ROUTES,
+            *TOKEN_ROUTES,
+            *TRAFFIC_ROUTES,
+            *ANALYSIS_ROUTES,
+            *WIDGET_ROUTES,
+            _openapi_json,
+        ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False, use_cache=True)},
         plugins=[ProblemDetailsPlugin(problem_config()), StrictStructSchemaPlugin()],
         openapi_config=openapi_config(),

@@ -21,6 +21,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "cmd_models",
     "cmd_catalog",
     "cmd_tokens",
+    "cmd_traffic",
     "cmd_estimate",
     "cmd_whatif",
     "cmd_sweep",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,19 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
             help=f"{flag.help} [{flag.path}]",
         )
     group.add_argument(
+        "--traffic",
+        metavar="LOG",
+        type=Path,
+        help="a request log (JSONL) that fills the scenario (see 'ftcost traffic analyze'); "
+        "the scenario file and flags win",
+    )
+    group.add_argument(
+        "--scenario-out",
+        metavar="FILE",
+        type=Path,
+        help="also write the scenario as used (file, --traffic and flags) to FILE (.toml/.json)",
+    )
+    group.add_argument(
         "--tokens-per-epoch", dest="sc_training_tokens", type=whole, metavar="N",
         help=argparse.SUPPRESS,
     )  # fmt: skip
@@ -238,8 +252,26 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
         node.pop("messages", None)
 
 
-def scenario_from_args(args: argparse.Namespace, *, today: dt.date | None = None) -> Scenario:
-    """The Scenario of ``--scenario`` and the flags (flags win); start_date defaults to today."""
+Fill = Callable[[str | None, str | None], dict[str, Any]]
+
+
+def _under(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` laid on ``base``, table by table (``over`` wins)."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _under(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def scenario_from_args(
+    args: argparse.Namespace, *, today: dt.date | None = None, fill: Fill | None = None
+) -> Scenario:
+    """The Scenario of ``--scenario`` and the flags (flags win); start_date defaults to today.
+
+    ``fill(model, provider)``, when given, supplies values beneath both (``--traffic``)."""
     source: Path | None = args.scenario
     data = _read_file(source) if source is not None else {}
     by_path: dict[str, str] = {}
@@ -248,6 +280,8 @@ def scenario_from_args(args: argparse.Namespace, *, today: dt.date | None = None
         if value is not None:
             _set(data, flag.path, value)
             by_path[flag.path] = flag.option
+    if fill is not None:
+        data = _under(fill(data.get("model"), data.get("provider")), data)
     if data.get("start_date") is None:
         data["start_date"] = (today or dt.date.today()).isoformat()
     try:

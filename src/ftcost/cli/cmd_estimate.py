@@ -68,7 +68,19 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
     """The scenario of the options; a training dataset (``--dataset`` / ``training.dataset``)
     is analysed and fills ``training.tokens_per_epoch`` and ``training.examples`` where the
     scenario does not give them."""
-    scenario = scenario_from_args(args)
+    fill = None
+    if getattr(args, "traffic", None) is not None:
+        from ftcost.cli.cmd_traffic import traffic_scenario
+
+        def fill(model: str | None, provider: str | None) -> dict[str, Any]:
+            return dict(traffic_scenario(args, model, provider))
+
+    scenario = scenario_from_args(args, fill=fill)
+    out = getattr(args, "scenario_out", None)
+    if out is not None:
+        from ftcost.cli.cmd_traffic import write_scenario
+
+        write_scenario(scenario, out)
     dataset = scenario.training.dataset
     if dataset is None:
         return scenario

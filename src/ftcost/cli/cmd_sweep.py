@@ -146,10 +146,11 @@ def register(sub: Any) -> None:
         "--dist",
         type=parse_distribution,
         action="append",
-        required=True,
+        default=[],
         metavar="FIELD=KIND:PARAMS",
         help=(
-            "fixed:V, uniform:LOW:HIGH, triangular:LOW:MODE:HIGH or lognormal:P10:P90; repeatable"
+            "fixed:V, uniform:LOW:HIGH, triangular:LOW:MODE:HIGH or lognormal:P10:P90; "
+            "repeatable; required unless --traffic gives the distributions"
         ),
     )
     p.add_argument("--samples", type=whole, default=10_000, help="samples (default 10000)")
@@ -231,6 +232,11 @@ def _simulate(args: argparse.Namespace) -> int:
     if len(dists) < len(args.dist):
         raise InvalidInputError("--dist: a field is given twice")
     scenario = load_scenario(args)
+    report = getattr(args, "_traffic_report", None)
+    if report is not None:  # --traffic: the log's distributions, --dist wins
+        dists = {**report.distributions, **dists}
+    if not dists:
+        raise InvalidInputError("--dist: give at least one distribution (or --traffic LOG)")
     req = validated(
         SimulateRequest(
             scenario=scenario, distributions=dists, samples=args.samples, seed=args.seed
