@@ -147,7 +147,7 @@ const CSS = `
   font-size: var(--ftcost-font-size, 1rem);
   line-height: 1.4;
 }
-:host([hidden]) { display: none; }
+:host([hidden]), [hidden] { display: none !important; }
 *, *::before, *::after { box-sizing: border-box; }
 .card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1rem; min-width: 0; overflow-wrap: anywhere; }
 h2 { font-size: 1.15em; margin: 0 0 .75rem; }
