@@ -7,12 +7,12 @@ its figures within a second, with no error. The choices it offers follow the pro
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request, expect
-
 from tests.widget.test_widget import (
     WIDGET,
     EstimateLog,
@@ -220,7 +220,7 @@ def test_break_even_label_overlaps_no_line_or_tick(
         for tick in boxes["ticks"]:
             assert not _boxes_overlap(label, tick), (label, tick)
         for line in boxes["lines"]:
-            for p, q in zip(line, line[1:], strict=False):
+            for p, q in itertools.pairwise(line):
                 assert not _segment_hits_box(p, q, label), (label, p, q)
 
 

@@ -19,11 +19,11 @@ from litestar import Litestar, Request, get
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
+from ftcost.api.docs import OfflineSwaggerPlugin
 from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
@@ -60,7 +60,7 @@ _TAGS = [
 
 
 def openapi_config() -> OpenAPIConfig:
-    """OpenAPI 3.1 metadata; litestar's Swagger UI at ``/docs``."""
+    """OpenAPI 3.1 metadata; Swagger UI at ``/docs``, served from ftcost itself (offline)."""
     return OpenAPIConfig(
         title="ftcost",
         version=__version__,
@@ -70,7 +70,7 @@ def openapi_config() -> OpenAPIConfig:
         servers=[Server(url="/", description="this server")],
         tags=_TAGS,
         path="/docs",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        render_plugins=[OfflineSwaggerPlugin()],
         use_handler_docstrings=False,
         create_examples=False,
     )
