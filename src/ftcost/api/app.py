@@ -25,7 +25,7 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from ftcost import __version__
 from ftcost.api.docs import OfflineSwaggerPlugin
 from ftcost.api.middleware import RefusedPreflight, RequestContext
-from ftcost.api.openapi import StrictStructSchemaPlugin
+from ftcost.api.openapi import GeneratorFriendlyOpenAPIConfig, StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
 from ftcost.api.routes_analysis import ANALYSIS_ROUTES
@@ -61,7 +61,7 @@ _TAGS = [
 
 def openapi_config() -> OpenAPIConfig:
     """OpenAPI 3.1 metadata; Swagger UI at ``/docs``, served from ftcost itself (offline)."""
-    return OpenAPIConfig(
+    return GeneratorFriendlyOpenAPIConfig(
         title="ftcost",
         version=__version__,
         description=_DESCRIPTION,
