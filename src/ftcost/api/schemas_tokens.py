@@ -26,7 +26,7 @@ DATASET_MEDIA_TYPES = (
     "application/x-ndjson",
     "text/plain",
 )
-"""What POST /v1/datasets/analyze reads; the OpenAPI document names the first (see routes_tokens)."""
+"""What POST /v1/datasets/analyze reads; the OpenAPI document names the first (routes_tokens)."""
 
 
 class ChatMessageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
