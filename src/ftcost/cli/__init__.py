@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ftcost import __version__
+from ftcost.cli._terminal import ascii_fallback
 from ftcost.errors import FtcostError
 
 # Command-family modules, in the order their commands appear in --help.
@@ -54,6 +55,7 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (``python -m ftcost`` raises SystemExit with it)."""
+    ascii_fallback()
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in args_list if not a.startswith("-")), None)
     solo = _SOLO_COMMANDS.get(command or "")

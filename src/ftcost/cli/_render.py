@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 
 from ftcost.catalog import CatalogInfo
 from ftcost.cli._chart import cumulative_chart
+from ftcost.cli._terminal import ASCII
 from ftcost.engine import LatencyEstimate, Projection, WarningItem
 
 __all__ = [
@@ -38,30 +39,13 @@ def stdout_unicode() -> bool:
     return enc in ("utf8", "utf16", "utf32")
 
 
-_ASCII = str.maketrans(
-    {
-        "…": "...",
-        "×": "x",
-        "→": "->",
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "≤": "<=",
-        "≥": ">=",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "≈": "~",
-        "€": "EUR",
-    }
-)
+
 
 
 def emit(text: str) -> None:
     """Write ``text`` to stdout; on a terminal that cannot take UTF-8, as ASCII."""
     if not stdout_unicode():
-        text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+        text = text.translate(ASCII).encode("ascii", "replace").decode("ascii")
     sys.stdout.write(text)
 
 
