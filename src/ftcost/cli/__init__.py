@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ftcost import __version__
 from ftcost.cli._terminal import ascii_fallback
@@ -33,8 +34,31 @@ _COMMAND_MODULES: tuple[str, ...] = (
 _SOLO_COMMANDS: dict[str, str] = {"models": "cmd_models", "catalog": "cmd_catalog"}
 
 
-def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.ArgumentParser:
-    """The argument parser with ``modules`` registered (by default every command family)."""
+# `ftcost --help` and `ftcost --version` answer from this table, without importing the command
+# modules (numpy, the engine, the tokenizer): a fast start. tests/cli/test_cli_start.py checks
+# that it says exactly what the registered commands say.
+_COMMAND_HELP: tuple[tuple[str, str], ...] = (
+    ("models", "the catalog's models and prices (one model in full with its sources)"),
+    (
+        "catalog",
+        "the pricing catalog: versions and sources, check a price sheet, import Azure prices",
+    ),
+    ("count", "count the tokens of a text, a file or chat messages with a model's encoding"),
+    ("analyze", "check a training JSONL and count its tokens, billed tokens, epochs and cost"),
+    ("estimate", "training, hosting, per-request cost, latency, break-even and payback"),
+    ("solve", "the value of one input at which fine-tuning breaks even or pays back"),
+    (
+        "compare",
+        "the same scenario across tiers, regions, models or deployments, cheapest first",
+    ),
+    ("sweep", "net savings and payback over a grid of one or two inputs"),
+    ("simulate", "P(payback within the horizon) and percentiles under uncertain inputs"),
+    ("serve", "run the HTTP API (OpenAPI at /openapi.json, docs at /docs)"),
+    ("openapi", "write the OpenAPI document of the HTTP API"),
+)
+
+
+def _top_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser = argparse.ArgumentParser(
         prog="ftcost",
         description=(
@@ -48,8 +72,22 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
         "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    return parser, sub
+
+
+def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The argument parser with ``modules`` registered (by default every command family)."""
+    parser, sub = _top_parser()
     for name in modules:
         importlib.import_module(f"ftcost.cli.{name}").register(sub)
+    return parser
+
+
+def help_parser() -> argparse.ArgumentParser:
+    """The top-level parser for ``--help``/``--version``: every command, no module imported."""
+    parser, sub = _top_parser()
+    for name, text in _COMMAND_HELP:
+        sub.add_parser(name, help=text)
     return parser
 
 
@@ -59,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in args_list if not a.startswith("-")), None)
     solo = _SOLO_COMMANDS.get(command or "")
+    if command is None:
+        # No command: only --help, --version or a usage error can follow.
+        help_parser().parse_args(args_list)
     parser = build_parser((solo,) if solo else _COMMAND_MODULES)
     args = parser.parse_args(args_list)
     try:
