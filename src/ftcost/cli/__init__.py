@@ -31,7 +31,12 @@ _COMMAND_MODULES: tuple[str, ...] = (
 
 # Commands whose module is the only one needed to run them: `ftcost models` (the README's first
 # command) then skips importing the other families (numpy and the estimate engine).
-_SOLO_COMMANDS: dict[str, str] = {"models": "cmd_models", "catalog": "cmd_catalog"}
+_SOLO_COMMANDS: dict[str, str] = {
+    "models": "cmd_models",
+    "catalog": "cmd_catalog",
+    "count": "cmd_tokens",
+    "analyze": "cmd_tokens",
+}
 
 
 # `ftcost --help` and `ftcost --version` answer from this table, without importing the command

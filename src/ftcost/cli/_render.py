@@ -39,9 +39,6 @@ def stdout_unicode() -> bool:
     return enc in ("utf8", "utf16", "utf32")
 
 
-
-
-
 def emit(text: str) -> None:
     """Write ``text`` to stdout; on a terminal that cannot take UTF-8, as ASCII."""
     if not stdout_unicode():
