@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ftcost.cli import main
+from ftcost.cli._render import compact_money
 
 ESTIMATE = [
     "estimate",
@@ -133,3 +134,77 @@ def test_html_report_opens_offline_in_chromium(
         finally:
             browser.close()
     assert requested == [report.as_uri()]  # the page itself, nothing else
+
+
+PLAN = """\
+model = "gpt-4.1-mini"
+[training]
+tokens_per_epoch = 1_000_000
+[traffic]
+requests_per_month = 3_000_000
+[base]
+prompt_tokens = 2500
+output_tokens = 200
+[fine_tuned]
+prompt_tokens = 500
+"""
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["--tiers", "standard,global,developer", "--deployments", "global,standard"],
+        [
+            "--tiers",
+            "standard,global",
+            "--deployments",
+            "global,standard",
+            "--regions",
+            "reference,swedencentral",
+            "--models",
+            "gpt-4.1-mini,gpt-4o-mini,gpt-4.1-nano",
+        ],
+    ],
+    ids=["two-columns-vary", "all-vary"],
+)
+def test_compare_shows_training_net_and_warnings_in_80_columns(
+    variants: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every row's training cost and monthly net are shown, with the warnings, within 80."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN)
+    argv = ["compare", *variants, "--scenario", str(plan)]
+    result = _projection(argv, capsys)
+    text = _run(argv, capsys)
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    rows = result["rows"]
+    assert isinstance(rows, list)
+    lines = text.splitlines()
+    for row in rows:
+        figures = f"{compact_money(row['training_usd'])}  "
+        net = compact_money(row["monthly_net_savings_usd"])
+        assert any(figures in line and net in line for line in lines), (row, text)
+    assert "net/month" in text
+    assert "training" in text
+    codes = {code for row in rows for code in row["warnings"]}
+    assert codes
+    for code in codes:
+        assert f"  - {code}: " in text
+
+
+def test_sweep_and_compare_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--csv: the sweep grid (one row per point) and the compare rows, figures as in JSON."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN)
+    sweep = ["sweep", "--axis", "traffic.requests_per_month=5e5:8e6:4:log", "--scenario", str(plan)]
+    grid = _projection(sweep, capsys)
+    rows = list(csv.DictReader(io.StringIO(_run([*sweep, "--csv"], capsys))))
+    assert [float(r["traffic.requests_per_month"]) for r in rows] == grid["axes"][0]["values"]  # type: ignore[index]
+    assert [float(r["horizon_net_savings_usd"]) for r in rows] == grid["horizon_net_savings_usd"]
+    compare = ["compare", "--tiers", "standard,global", "--scenario", str(plan)]
+    result = _projection(compare, capsys)
+    rows = list(csv.DictReader(io.StringIO(_run([*compare, "--csv"], capsys))))
+    assert [float(r["monthly_net_savings_usd"]) for r in rows] == [
+        r["monthly_net_savings_usd"]
+        for r in result["rows"]  # type: ignore[attr-defined]
+    ]

@@ -23,6 +23,7 @@ from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
+from ftcost.api.csv_output import CsvOutput
 from ftcost.api.docs import OfflineSwaggerPlugin
 from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import GeneratorFriendlyOpenAPIConfig, StrictStructSchemaPlugin
@@ -133,6 +134,7 @@ def create_app(
     # Outermost layer, around routing, CORS and exception handling: every response (404s and
     # preflights included) gets the request id, the security headers and an access-log line.
     handler = app.asgi_handler if cors is None else RefusedPreflight(app.asgi_handler, cors)
+    handler = CsvOutput(handler)  # Accept: text/csv on estimate, sweep and compare
     app.asgi_handler = RequestContext(
         handler, cors_origins=settings.cors_origins, access_log=settings.access_log
     )

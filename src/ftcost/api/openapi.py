@@ -30,9 +30,15 @@ from litestar.plugins.core._msgspec import kwarg_definition_from_field
 from litestar.types.empty import Empty
 from litestar.typing import FieldDefinition
 
+from ftcost.api.csv_output import CSV_ROUTES
 from ftcost.api.schemas import SCHEMA_EXAMPLES
 
-__all__ = ["GeneratorFriendlyOpenAPIConfig", "StrictStructSchemaPlugin", "for_generators"]
+__all__ = [
+    "GeneratorFriendlyOpenAPIConfig",
+    "StrictStructSchemaPlugin",
+    "for_generators",
+    "with_csv",
+]
 
 _mi = msgspec.inspect
 _NUMBER_BOUNDS = (
@@ -221,6 +227,27 @@ def _for_generators(node: Any, names: dict[str, str]) -> Any:
     return _nullable_enum(out) or out
 
 
+_CSV_CONTENT = {
+    "schema": {"type": "string"},
+    "example": "month,base_cumulative_usd,fine_tuned_cumulative_usd,...\r\n",
+}
+
+
+def with_csv(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """``text/csv`` as a second representation of the 200 answer of ``paths`` (POST)."""
+    for path in paths:
+        op = document.get("paths", {}).get(path, {}).get("post")
+        ok = op.get("responses", {}).get("200") if op else None
+        if ok is None:
+            continue
+        ok.setdefault("content", {})["text/csv"] = dict(_CSV_CONTENT)
+        ok["description"] = (
+            ok.get("description", "")
+            + " With `Accept: text/csv`, the same result as CSV (what `ftcost --csv` prints)."
+        ).strip()
+    return document
+
+
 def for_generators(document: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI document in the shapes client generators turn into working types.
 
@@ -244,7 +271,7 @@ def for_generators(document: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class _GeneratorFriendlyOpenAPI(OpenAPI):
     def to_schema(self) -> dict[str, Any]:
-        return for_generators(super().to_schema())
+        return for_generators(with_csv(super().to_schema(), list(CSV_ROUTES)))
 
 
 class GeneratorFriendlyOpenAPIConfig(OpenAPIConfig):
