@@ -26,7 +26,15 @@ from ftcost.catalog import (
 )
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args
 from ftcost.cli._model_detail import render_model
-from ftcost.cli._text import STATUS_MARK, catalog_footer, figure, grid, money_symbol, wrapped
+from ftcost.cli._text import (
+    STATUS_MARK,
+    WIDTH,
+    catalog_footer,
+    figure,
+    fitted,
+    money_symbol,
+    wrapped,
+)
 from ftcost.errors import InvalidInputError
 
 __all__ = ["register", "render_list"]
@@ -67,6 +75,11 @@ def register(sub: Any) -> None:
         metavar="R",
         help="only models offered in this Azure region (e.g. swedencentral), at its prices",
     )
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide (default: fit 80 columns, leaving some out)",
+    )
     add_pricing(p)
     add_json(p)
     p.set_defaults(func=_run)
@@ -80,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
                 "--method and --region filter the list; leave them out with MODEL",
                 field="model",
             )
-        return _one(catalog, args.model, args.provider, as_json=args.json)
+        return _one(catalog, args.model, args.provider, as_json=args.json, wide=args.wide)
     pairs = filter_models(catalog, provider=args.provider, method=args.method, region=args.region)
     if args.json:
         print_records([model_record(catalog, name, entry) for name, entry in pairs])
@@ -93,12 +106,20 @@ def _run(args: argparse.Namespace) -> int:
     infos = [i for i in catalog.info() if i.provider in providers]
     currency = {i.currency for i in infos}
     sys.stdout.write(
-        render_list(rows, currency=currency, region=region, footer=catalog_footer(infos))
+        render_list(
+            rows,
+            currency=currency,
+            region=region,
+            footer=catalog_footer(infos),
+            wide=args.wide,
+        )
     )
     return 0
 
 
-def _one(catalog: Catalog, name: str, provider: str | None, *, as_json: bool) -> int:
+def _one(
+    catalog: Catalog, name: str, provider: str | None, *, as_json: bool, wide: bool = False
+) -> int:
     resolved = resolve_model(catalog, name, provider)
     if as_json:
         print_records(model_record(catalog, resolved.provider, resolved.entry))
@@ -108,7 +129,7 @@ def _one(catalog: Catalog, name: str, provider: str | None, *, as_json: bool) ->
         if provider is not None or resolved.fine_tune_id
         else other_providers(catalog, name, resolved.provider)
     )
-    sys.stdout.write(render_model(catalog, resolved, also=also))
+    sys.stdout.write(render_model(catalog, resolved, also=also, wide=wide))
     return 0
 
 
@@ -159,8 +180,21 @@ def _row(h: Headline) -> list[str]:
     ]
 
 
+_DROPPED = {
+    "tokens": "example tokens",
+    "cached": "cached input price",
+    "deploy": "deployment type",
+    "dev": "developer training",
+}
+
+
 def render_list(
-    rows: list[Headline], *, currency: set[str], region: str | None, footer: list[str]
+    rows: list[Headline],
+    *,
+    currency: set[str],
+    region: str | None,
+    footer: list[str],
+    wide: bool = False,
 ) -> str:
     """The ``ftcost models`` table (one section per provider), its legend and catalog footer."""
     sym = money_symbol(next(iter(currency))).strip() if len(currency) == 1 else "per"
@@ -176,7 +210,14 @@ def render_list(
         (7, 9, f"tokens {sym}/1M"),
         (10, 10, "example"),
     ]
-    lines = grid([_row(h) for h in rows], headers, right={2, 3, 4, 5, 7, 8, 9, 10}, groups=groups)
+    lines, dropped = fitted(
+        [_row(h) for h in rows],
+        headers,
+        optional=[10, 8, 6, 4],  # example tokens, cached, deploy, dev: in `--wide` and MODEL
+        width=None if wide else WIDTH,
+        right={2, 3, 4, 5, 7, 8, 9, 10},
+        groups=groups,
+    )
     n_head = len(lines) - len(rows)
     out = lines[:n_head]
     last = None
@@ -209,5 +250,12 @@ def render_list(
         indent="",
         hanging="",
     )
+    if dropped:
+        out += wrapped(
+            f"Left out to fit 80 columns: {', '.join(_DROPPED.get(d, d) for d in dropped)} "
+            "(--wide shows every column).",
+            indent="",
+            hanging="",
+        )
     out += footer
     return "\n".join(out) + "\n"
