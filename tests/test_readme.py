@@ -57,8 +57,7 @@ def _examples() -> list[tuple[str, list[str]]]:
 
 
 def _plan() -> str:
-    block = next(b for b in _blocks() if b.startswith("# plan.toml"))
-    return block
+    return next(b for b in _blocks() if b.startswith("# plan.toml"))
 
 
 def _matches(expected: list[str], actual: list[str]) -> str | None:
