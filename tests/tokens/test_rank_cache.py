@@ -87,3 +87,16 @@ def test_bench_start_quick_runs() -> None:
     )
     for name in ("ftcost --help", "ftcost --version", "first count, cache warm", "cold / warm"):
         assert name in done.stdout
+
+
+def test_default_cache_falls_back_without_a_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user whose cache directory cannot be created (home /nonexistent) caches under /tmp."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    path = tokens._default_cache_dir()
+    assert path.name.startswith("ftcost-encodings-")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert tokens._default_cache_dir() == tmp_path / "xdg" / "ftcost" / "encodings"

@@ -132,12 +132,20 @@ def _packaged_data_dir() -> Path | None:
 
 
 def _default_cache_dir() -> Path:
+    """The user's cache directory (``platformdirs``), or a per-user folder under the system
+    temporary directory when that cannot be created (a service user without a home)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    fallback = Path(tempfile.gettempdir()) / f"ftcost-encodings-{uid}"
     try:
         from platformdirs import user_cache_dir
     except ImportError:  # pragma: no cover - platformdirs is a dependency
-        uid = os.getuid() if hasattr(os, "getuid") else 0
-        return Path(tempfile.gettempdir()) / f"ftcost-encodings-{uid}"
-    return Path(user_cache_dir("ftcost", appauthor=False)) / "encodings"
+        return fallback
+    path = Path(user_cache_dir("ftcost", appauthor=False)) / "encodings"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return fallback
+    return path if os.access(path, os.W_OK) else fallback
 
 
 _RANKS_MAGIC = b"ftcost-ranks 1\n"
