@@ -42,3 +42,20 @@ def test_help_and_version_import_nothing_heavy(flag: str) -> None:
 def test_help_table_says_what_the_commands_say() -> None:
     """The quick --help lists the same commands with the same help as the registered ones."""
     assert help_parser().format_help() == build_parser().format_help()
+
+
+def test_help_never_breaks_a_word_at_a_hyphen() -> None:
+    """No --help line ends inside a hyphenated word (``--base-`` / ``prompt-tokens``)."""
+    import re
+
+    parser = build_parser()
+    helps = [parser.format_help()]
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        for sub in action.choices.values():
+            helps.append(sub.format_help())
+            for inner in (
+                getattr(sub, "_subparsers", None)._group_actions if sub._subparsers else []
+            ):
+                helps += [p.format_help() for p in inner.choices.values()]
+    broken = [line for text in helps for line in text.splitlines() if re.search(r"\w-$", line)]
+    assert broken == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,8 +64,38 @@ _COMMAND_HELP: tuple[tuple[str, str], ...] = (
 )
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, wrapping only at spaces: ``--base-prompt-tokens`` stays whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(
+            self._whitespace_matcher.sub(" ", text).strip(),
+            width,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(
+            self._whitespace_matcher.sub(" ", text).strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every ftcost parser (sub-commands included) uses ``_HelpFormatter`` unless told."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _top_parser() -> tuple[argparse.ArgumentParser, Any]:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ftcost",
         description=(
             "Fine-tuning cost and latency estimator: training, hosting, per-request savings, "
@@ -76,7 +107,9 @@ def _top_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser.add_argument(
         "--debug", action="store_true", help="show a traceback on errors (for bug reports)"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     return parser, sub
 
 
