@@ -3,8 +3,9 @@
 Every fenced block whose first line is ``$ ftcost …`` is run in-process, in a folder holding
 the README's ``plan.toml`` and the files in ``tests/readme/`` (the examples name their start
 date, so they print the same on any day), and its lines are compared with the output. A line
-``…`` stands for lines left out; a line ending in ``…`` must begin a real line. Everything else must match exactly, in order, and a block that ends
-without ``…`` must show the output to its end.
+``…`` stands for lines left out; a line ending in ``…`` must begin a real line. Everything
+else must match exactly, in order, and a block that ends without ``…`` must show the output to
+its end.
 """
 
 from __future__ import annotations

@@ -274,3 +274,34 @@ def test_no_estimate_leaves_with_an_empty_model(new_page: Any, live_api: Any) ->
     assert sent[-1]["model"] == "gpt-4.1-mini"
     assert sent[-1]["traffic"]["requests_per_month"] == 1_000_000
     assert probe.errors == []
+
+
+def test_problem_texts_become_sentences(new_page: Any, live_api: Any) -> None:
+    """Validator wording, API paths and names at the start are turned into plain sentences."""
+    probe = new_page(width=1024)
+    page = probe.page
+    page.goto(f"{live_api.url}/widget")
+    settle(page)
+    cases = [
+        ("Expected `float` >= 0.0 - at `$.traffic.requests_per_month`", "requests",
+         "Requests per month must be at least 0."),
+        ("Expected `int`, got `float` - at `$.training.epochs`", "epochs",
+         "Epochs must be a whole number."),
+        ("Object missing required field `base`", None,
+         "The service could not read the request; check the values entered."),
+        ("training.tokens_per_epoch is required for SFT (tokens in the training file)",
+         "training-tokens",
+         "“Training tokens per epoch” is required for SFT (tokens in the training file)."),
+        ("gpt-4.1-mini-2025-04-14: standard training is not available in 'eastus'",
+         "tier", "gpt-4.1-mini-2025-04-14: standard training is not available in 'eastus'."),
+    ]  # fmt: skip
+    got = page.evaluate(
+        """([sel, cases]) => {
+            const el = document.querySelector(sel);
+            return cases.map(([detail, id]) =>
+                el._sentence({ detail }, id ? { id, label: el.shadowRoot
+                    .querySelector(`label[for="${id}"]`).textContent } : null));
+        }""",
+        [WIDGET, [[d, i] for d, i, _ in cases]],
+    )
+    assert got == [want for _, _, want in cases]

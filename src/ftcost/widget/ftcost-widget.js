@@ -786,7 +786,10 @@ export class FtcostEstimator extends HTMLElement {
       const g = this._fieldForPath(path);
       return g ? `“${g.label}”` : path;
     });
-    return out.charAt(0).toUpperCase() + out.slice(1) + (/[.!?]$/.test(out) ? "" : ".");
+    // A sentence starts with a capital, unless it starts with a name ("gpt-4.1-mini-…: …").
+    const first = out.split(/\s/, 1)[0];
+    const start = /^[a-z]+[,:;]?$/.test(first) ? out.charAt(0).toUpperCase() + out.slice(1) : out;
+    return start + (/[.!?]$/.test(out) ? "" : ".");
   }
 
   _showFieldError(id, message) {
