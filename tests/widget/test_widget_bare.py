@@ -305,3 +305,23 @@ def test_problem_texts_become_sentences(new_page: Any, live_api: Any) -> None:
         [WIDGET, [[d, i] for d, i, _ in cases]],
     )
     assert got == [want for _, _, want in cases]
+
+
+def test_latency_change_is_shown_as_a_difference(new_page: Any, live_api: Any, fmt: Any) -> None:
+    """Under the latency table: fine-tuned minus base at p50, in seconds and percent."""
+    probe = new_page(width=1024)
+    page = probe.page
+    log = EstimateLog(page)
+    page.goto(f"{live_api.url}/widget")
+    _, _, projection = last_exchange(page, log, live_api)
+    lat = projection["latency"]
+    parts = []
+    for label, key in (("first token", "ttft_s"), ("whole response", "e2e_s")):
+        before, after = lat["base"][key]["p50"], lat["fine_tuned"][key]["p50"]
+        diff = after - before
+        sign = "-" if diff < 0 else "+"
+        pct = round(abs(diff / before) * 100)
+        parts.append(f"{label} {sign}{fmt.seconds(abs(diff))} ({sign}{pct}%)")
+    expect(tid(page, "latency-change")).to_have_text(
+        f"Fine-tuned vs base at p50: {', '.join(parts)}."
+    )

@@ -462,6 +462,7 @@ export class FtcostEstimator extends HTMLElement {
           h("tr", {}, h("th", { scope: "row", text: "First token" }), cell("latency-base-ttft"), cell("latency-ft-ttft")),
           h("tr", {}, h("th", { scope: "row", text: "Whole response" }), cell("latency-base-e2e"), cell("latency-ft-e2e")))));
     this._lat = lat;
+    this._latChange = h("p", { className: "status", "data-testid": "latency-change" });
     this._latNote = h("p", { className: "status", "data-testid": "latency-note" });
 
     this._warnings = h("ul", { className: "warnings", part: "warnings", "data-testid": "warnings", "aria-label": "Warnings" });
@@ -479,7 +480,7 @@ export class FtcostEstimator extends HTMLElement {
     this._results.append(
       h("h3", { id: "results-heading", text: "Results" }),
       dl,
-      h("h3", { text: "Latency" }), latency, this._latNote,
+      h("h3", { text: "Latency" }), latency, this._latChange, this._latNote,
       this._warnings,
       this._chartWrap,
       this._catalog,
@@ -885,6 +886,7 @@ export class FtcostEstimator extends HTMLElement {
     }
     if (latency.reason) notes.push(latency.reason);
     this._latNote.textContent = notes.join(" ");
+    this._latChange.textContent = describeLatencyChange(latency);
   }
 
   _renderChart(p) {
@@ -996,6 +998,22 @@ function findCrossing(points, breakEven) {
     }
   }
   return null;
+}
+
+/** "Fine-tuned vs base at p50: first token -0.16 s (-28%), whole response -0.15 s (-6%)." */
+export function describeLatencyChange(latency) {
+  const b = latency && latency.base, f = latency && latency.fine_tuned;
+  if (!b || !f) return "";
+  const parts = [];
+  for (const [label, key] of [["first token", "ttft_s"], ["whole response", "e2e_s"]]) {
+    const before = b[key] && b[key].p50, after = f[key] && f[key].p50;
+    if (!Number.isFinite(before) || !Number.isFinite(after)) return "";
+    const diff = after - before;
+    const sign = diff < 0 ? "-" : "+";
+    const pct = before ? ` (${sign}${nf({ maximumFractionDigits: 0 }).format(Math.abs(diff / before) * 100)}%)` : "";
+    parts.push(`${label} ${sign}${formatSeconds(Math.abs(diff))}${pct}`);
+  }
+  return `Fine-tuned vs base at p50: ${parts.join(", ")}.`;
 }
 
 function niceMax(v) {
