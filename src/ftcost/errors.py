@@ -8,6 +8,7 @@ documents (``ftcost.api.problems``) or one line on stderr (``ftcost.cli``)::
     ├── UnknownModelError           (also LookupError) with the closest known names
     ├── InvalidInputError           (also ValueError); names the field or the line
     │   ├── PriceUnavailableError   the catalog has no figure for that model/tier/region
+    │   ├── ModelRetiredError       the model cannot be trained or served on the start date
     │   └── NoBreakEvenError        the curves never cross
     └── TokenizerUnavailableError   encoding files not installed
 
@@ -22,6 +23,7 @@ __all__ = [
     "CatalogError",
     "FtcostError",
     "InvalidInputError",
+    "ModelRetiredError",
     "NoBreakEvenError",
     "PriceUnavailableError",
     "TokenizerUnavailableError",
@@ -106,6 +108,43 @@ class PriceUnavailableError(InvalidInputError):
 
     title = "Price not available"
     slug = "price-unavailable"
+
+
+class ModelRetiredError(InvalidInputError):
+    """The model is retired (for this customer) on the start date.
+
+    ``date`` is the retirement that applies, ``source`` where it comes from, ``available`` up to
+    three models of the same provider and method that are available on the start date.
+    """
+
+    title = "Model retired"
+    slug = "model-retired"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        model_id: str,
+        date: str,
+        source: str,
+        available: Sequence[str] = (),
+        field: str | None = "model",
+    ) -> None:
+        hint = f"; available on the start date: {', '.join(available)}" if available else ""
+        super().__init__(detail + hint, field=field)
+        self.model_id = model_id
+        self.date = date
+        self.source = source
+        self.available = list(available)
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            **super().extensions(),
+            "model_id": self.model_id,
+            "date": self.date,
+            "source": self.source,
+            "available": self.available,
+        }
 
 
 class NoBreakEvenError(InvalidInputError):

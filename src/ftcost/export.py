@@ -52,7 +52,7 @@ def series_csv(p: Projection) -> str:
         ],
         (
             [
-                s.month,
+                int(s.month) if float(s.month).is_integer() else s.month,
                 s.base_cumulative_usd,
                 s.fine_tuned_cumulative_usd,
                 s.base_cumulative_usd - s.fine_tuned_cumulative_usd,

@@ -348,7 +348,13 @@ ESTIMATE_CASES = [
     ),
     Bad(
         "method-not-offered",
-        dumps(changed(changed(SCENARIO, "model", "gpt-4o-mini"), "training.method", "dpo")),
+        dumps(
+            changed(
+                changed(changed(SCENARIO, "model", "gpt-4o-mini"), "training.method", "dpo"),
+                "customer",
+                "existing",  # gpt-4o-mini is open to existing customers only from 2026-10-01
+            )
+        ),
         422,
         "invalid-input",
         "training.method",
@@ -356,17 +362,45 @@ ESTIMATE_CASES = [
     Bad("not-fine-tunable", dumps(changed(SCENARIO, "model", "o3")), 422, "invalid-input", "model"),
     Bad(
         "rft-without-hours",
-        dumps(changed(changed(SCENARIO, "model", "o4-mini"), "training.method", "rft")),
+        dumps(
+            changed(
+                changed(changed(SCENARIO, "model", "o4-mini"), "training.method", "rft"),
+                "customer",
+                "existing",  # Azure o4-mini RFT: existing customers only since 2026-10-16
+            )
+        ),
         422,
         "invalid-input",
         "training.rft_hours",
     ),
     Bad(
         "developer-deployment-on-openai",
-        dumps(changed(changed(SCENARIO, "provider", "openai"), "deployment.type", "developer")),
+        dumps(
+            changed(
+                changed(changed(SCENARIO, "provider", "openai"), "deployment.type", "developer"),
+                "customer",
+                "existing",  # OpenAI fine-tuning: existing customers only since 2026-05-07
+            )
+        ),
         422,
         "price-unavailable",
         "deployment.type",
+    ),
+    Bad(
+        "model-shut-down",  # OpenAI gpt-4.1-nano and its fine-tunes shut down 2026-10-23 (O3)
+        dumps(changed(changed(SCENARIO, "provider", "openai"), "model", "gpt-4.1-nano")),
+        422,
+        "model-retired",
+        "model",
+        "2026-10-23",
+    ),
+    Bad(
+        "model-new-customers-closed",
+        dumps(changed(SCENARIO, "provider", "openai")),
+        422,
+        "model-retired",
+        "model",
+        "existing customers only",
     ),
     # Size and media type
     Bad(

@@ -59,7 +59,7 @@ def test_estimate_as_csv_is_the_series(client: TestClient[Litestar]) -> None:
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert "accept" in r.headers["vary"].lower()
     rows = _rows(r.text)
-    assert [int(x["month"]) for x in rows] == [p["month"] for p in series]
+    assert [float(x["month"]) for x in rows] == [p["month"] for p in series]
     assert [float(x["fine_tuned_cumulative_usd"]) for x in rows] == [
         p["fine_tuned_cumulative_usd"] for p in series
     ]

@@ -69,8 +69,8 @@ def _regions_of(entry: Any) -> set[str]:
 def test_list_models_lists_the_whole_catalog(
     client: TestClient[Litestar], catalog: Catalog
 ) -> None:
-    """Without filters every (provider, model) of the catalog is listed once, in order."""
-    doc = client.get("/v1/models").json()
+    """With include_retired every (provider, model) of the catalog is listed once, in order."""
+    doc = client.get("/v1/models?include_retired=true").json()
     got = [(m["provider"], m["id"]) for m in doc["models"]]
     assert got == [(p, e.id) for p, e in catalog.models()]
     assert [c["provider"] for c in doc["catalog"]] == sorted(catalog.providers)
@@ -101,12 +101,41 @@ def test_list_models_filters(
     client: TestClient[Litestar], catalog: Catalog, query: str, keep: Any
 ) -> None:
     """Each filter keeps exactly the catalog models that satisfy it."""
-    response = client.get(f"/v1/models?{query}")
+    response = client.get(f"/v1/models?{query}&include_retired=true")
     assert response.status_code == 200, response.text
     got = [(m["provider"], m["id"]) for m in response.json()["models"]]
     expected = [(p, e.id) for p, e in catalog.models() if keep(p, e)]
     assert expected  # the filter must select something, or the test proves nothing
     assert got == expected
+
+
+def test_list_models_lifecycle_status(client: TestClient[Litestar], catalog: Catalog) -> None:
+    """``on`` and ``customer`` set each model's status; retired models are hidden by default."""
+    doc = client.get("/v1/models?on=2026-12-01").json()
+    assert doc["on"] == "2026-12-01"
+    assert doc["customer"] == "new"
+    status = {(m["provider"], m["id"]): m["status"] for m in doc["models"]}
+    assert ("openai", "gpt-4.1-nano-2025-04-14") not in status  # shut down 2026-10-23 (O3)
+    assert ("azure", "babbage-002") not in status  # retired 2025-01-27 (A13)
+    assert doc["retired_hidden"] == len(list(catalog.models())) - len(doc["models"])
+    mini = status[("openai", "gpt-4.1-mini-2025-04-14")]
+    assert mini["status"] == "existing_customers_only"
+    assert mini["date"] == "2026-05-07"
+    assert mini["source"] == "O3"
+    azure_mini = next(m for m in doc["models"] if m["id"] == "gpt-4.1-mini-2025-04-14")
+    assert azure_mini["lifecycle"]["deployment_retirement"]["date"] == "2027-10-14"
+    existing = client.get("/v1/models?on=2026-12-01&customer=existing").json()
+    by_id = {(m["provider"], m["id"]): m["status"]["status"] for m in existing["models"]}
+    assert by_id[("openai", "gpt-4.1-mini-2025-04-14")] == "retiring"
+    past = client.get("/v1/models?on=2024-06-01").json()
+    assert "babbage-002" in {m["id"] for m in past["models"]}
+    every = client.get("/v1/models?on=2026-12-01&include_retired=true").json()
+    nano = next(
+        m for m in every["models"]
+        if (m["provider"], m["id"]) == ("openai", "gpt-4.1-nano-2025-04-14")
+    )  # fmt: skip
+    assert nano["status"]["status"] == "retired"
+    assert client.get("/v1/models?on=2026-13-01").status_code == 400
 
 
 def test_region_filter_excludes_models_not_offered_there(client: TestClient[Litestar]) -> None:
@@ -178,17 +207,22 @@ def _estimate(client: TestClient[Litestar], body: dict[str, Any]) -> Any:
 
 SCENARIOS = {
     "design-example": SCENARIO,
-    "openai": changed(changed(SCENARIO, "provider", "openai"), "training.tier", "global"),
+    "openai": changed(  # OpenAI fine-tuning is open to existing customers only (2026-05-07)
+        changed(changed(SCENARIO, "provider", "openai"), "training.tier", "global"),
+        "customer",
+        "existing",
+    ),
     "regional-standard": changed(
         changed(changed(SCENARIO, "region", "swedencentral"), "training.tier", "standard"),
         "deployment.type",
         "standard",
     ),
-    "distillation": changed(changed(SCENARIO, "base.model", "gpt-4.1"), "model", "gpt-4.1-nano"),
+    "distillation": changed(changed(SCENARIO, "base.model", "gpt-4.1"), "model", "gpt-4.1-mini"),
     "never-pays": changed(SCENARIO, "traffic.requests_per_month", 10),
     "dated": changed(SCENARIO, "start_date", "2026-01-15"),
     "rft": {
         "model": "o4-mini",
+        "customer": "existing",  # Azure o4-mini RFT: existing customers only since 2026-10-16
         "training": {"method": "rft", "rft_hours": 12.5},
         "base": {"prompt_tokens": 3000, "output_tokens": 400},
         "fine_tuned": {"prompt_tokens": 800},

@@ -68,6 +68,12 @@ def test_overlap_covers_the_catalog() -> None:
 def test_imported_figure_agrees_with_the_catalog(key: Key) -> None:
     """Value, status and effective date of every figure both have are the same."""
     want, got = CATALOG[key], IMPORTED[key]
+    if want.status == "uncertain" and got.status == "verified":
+        # The catalog may doubt a meter that the docs contradict (the o3 grader: the meter says
+        # $11 / $44, the docs say graders bill at data-zone rates); it must say why.
+        assert want.note, f"{key}: uncertain without a note"
+        assert got.value == want.value
+        return
     assert (got.value, got.status) == (want.value, want.status), (
         f"{'/'.join(str(x) for x in key)}: pricing/azure.toml has {want.value} ({want.status}, "
         f"{want.source}), the import has {got.value} ({got.status}; {got.note})"

@@ -89,10 +89,10 @@ HEADLINES: list[tuple[str, str, str | None, dict[str, object]]] = [
         "std": "-", "glb": (100.0, V), "dev": "-", "host": (0.0, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (4.00, V), "cached": (1.00, V), "out": (16.00, V), "limit": 65536}),
-    ("openai", "gpt-4o-mini", None, {
-        "std": "-", "glb": (3.00, U), "dev": "-", "host": (0.0, V),
+    ("openai", "gpt-4o-mini", None, {  # verified from the pricing-page copy (O1)
+        "std": "-", "glb": (3.00, V), "dev": "-", "host": (0.0, V),
         "deploy": "global", "use": "fine_tuned",
-        "in": (0.30, U), "cached": (0.15, U), "out": (1.20, U), "limit": 65536}),
+        "in": (0.30, V), "cached": (0.15, V), "out": (1.20, V), "limit": 65536}),
 ]  # fmt: skip
 
 
@@ -112,7 +112,13 @@ def test_not_found_cells_stay_not_found(catalog: Catalog) -> None:
     """A figure the sources lack is a cell without a value, not a missing cell or a guess."""
     entry = resolve_model(catalog, "gpt-4o", "azure").entry
     pf = catalog.provider("azure")
-    dev = msgspec.structs.replace(entry, deployments=["developer"])
+    missing = [
+        msgspec.structs.replace(p, value=None, status="not_found", note="not in the sources")
+        if p.tier == "developer" and p.kind in ("input", "cached_input", "output")
+        else p
+        for p in entry.prices
+    ]
+    dev = msgspec.structs.replace(entry, deployments=["developer"], prices=missing)
     h = headline("azure", pf, dev)
     assert h.deployment == "developer"
     for kind in ("input", "cached_input", "output"):

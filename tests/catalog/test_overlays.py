@@ -105,9 +105,9 @@ def test_discount_replaces_only_the_prices_it_names(tmp_path: Path) -> None:
     assert entry.aliases == ["gpt-4.1-mini"]
     assert entry.encoding == "o200k_base"
     info = next(i for i in catalog.info() if i.provider == "azure")
-    assert info.version == "azure-2026-11-22+acme-2026-01"
+    assert info.version == "azure-2026-12-01+acme-2026-01"
     assert info.files == ["pricing/azure.toml", str(sheet)]
-    assert info.as_of_max == "2026-09-27"  # the shipped catalog's latest date is still later
+    assert info.as_of_max == "2026-03-19"  # the shipped catalog's latest priced date is later
 
 
 def test_discount_shows_in_the_cli_with_the_overlay_named(
@@ -124,7 +124,7 @@ def test_discount_shows_in_the_cli_with_the_overlay_named(
     assert "ACME-EA" in training_global
     assert "Acme enterprise agreement" in out  # the sources section lists the overlay's row
     assert f"overlay {sheet}" in out
-    assert "azure-2026-11-22+acme-2026-01" in out
+    assert "azure-2026-12-01+acme-2026-01" in out
 
 
 def test_environment_variable_lays_sheets_over_the_catalog(
@@ -161,9 +161,9 @@ def test_custom_model_is_listed_and_resolves(
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("acme-distilled-mini"))
     # training global 2.00, hosting 0.00, input 0.50, no cached price, uncertain output 2.00?
-    assert row.split() == ["acme-distilled-mini", "sft", "-", "2.00", "-", "0.00", "global",
+    assert row.split() == ["acme-distilled-mini", "ok", "sft", "-", "2.00", "-", "0.00", "global",
                            "0.50", "-", "2.00?", "-"]  # fmt: skip
-    assert "openai-2026-11-22+acme-models-1" in out
+    assert "openai-2026-12-01+acme-models-1" in out
 
 
 def test_another_currency_replaces_the_providers_prices(

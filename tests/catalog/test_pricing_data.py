@@ -16,6 +16,7 @@ import msgspec
 import pytest
 
 from ftcost.catalog import (
+    LIFECYCLE_EVENTS,
     Catalog,
     ModelEntry,
     Price,
@@ -24,7 +25,6 @@ from ftcost.catalog import (
     load_catalog,
     parse_catalog,
 )
-from ftcost.errors import PriceUnavailableError
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"
 
@@ -257,7 +257,7 @@ LIMIT_ROWS: list[tuple[str, str, int]] = [
 ]
 
 # Reference rows with no figure (pricing-facts §6, "Not found" 2)
-NOT_FOUND_ROWS: list[tuple[str, str, str, str, str | None]] = [
+DEVELOPER_AS_GLOBAL_ROWS: list[tuple[str, str, str, str, str | None]] = [
     ("azure", model, kind, "developer", "fine_tuned")
     for model in (GPT4O, GPT4O_MINI)
     for kind in ("input", "cached_input", "output")
@@ -352,19 +352,20 @@ def test_reference_training_example_limit(
 
 @pytest.mark.parametrize(
     ("provider", "model", "kind", "tier", "variant"),
-    NOT_FOUND_ROWS,
-    ids=["-".join(str(p) for p in r) for r in NOT_FOUND_ROWS],
+    DEVELOPER_AS_GLOBAL_ROWS,
+    ids=["-".join(str(p) for p in r) for r in DEVELOPER_AS_GLOBAL_ROWS],
 )
-def test_reference_gap_is_not_found(
+def test_developer_tokens_derived_from_global(
     catalog: Catalog, provider: str, model: str, kind: str, tier: str, variant: str
 ) -> None:
-    """A price the reference could not find is recorded as not_found and the lookup says so."""
+    """Developer fine-tuned tokens of gpt-4o / 4o-mini are derived = Global ("Same as Global
+    Standard", S2), with the rule stated; the meters' own figures are implausible."""
     entry = _entry(catalog, provider, model)
     price = _lookup(entry, kind, tier, None, variant)
-    assert price.status == "not_found"
-    assert price.value is None
-    with pytest.raises(PriceUnavailableError, match="no"):
-        find_price(entry, kind, tier, variant=variant)  # type: ignore[arg-type]
+    assert price.status == "derived"
+    assert price.rule
+    glob = find_price(entry, kind, "global", variant=variant)  # type: ignore[arg-type]
+    assert price.value == glob.value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,7 +398,24 @@ def _figures(pf: ProviderFile) -> Iterator[tuple[str, Any]]:
         if model.regions is not None:
             yield f"{model.id}.regions", model.regions
         if model.lifecycle is not None:
-            yield f"{model.id}.lifecycle", model.lifecycle
+            for field in msgspec.structs.fields(model.lifecycle):
+                fact = getattr(model.lifecycle, field.name)
+                if fact is not None:
+                    yield f"{model.id}.lifecycle.{field.name}", fact
+
+
+@pytest.mark.parametrize(("name", "pf"), FILES, ids=FILE_IDS)
+def test_every_model_has_lifecycle(name: str, pf: ProviderFile) -> None:
+    """Every model carries its lifecycle: dates, or an explicit none_published with its source."""
+    for model in pf.models:
+        lc = model.lifecycle
+        assert lc is not None, f"{name}: {model.id} has no lifecycle"
+        dated = [getattr(lc, f) for f in LIFECYCLE_EVENTS if getattr(lc, f) is not None]
+        assert dated or lc.none_published is not None, f"{name}: {model.id}"
+        for fact in [*dated, lc.none_published]:
+            if fact is not None:
+                assert fact.source
+                assert fact.as_of is not None
 
 
 def test_pricing_dir_is_data_only() -> None:
@@ -409,7 +427,7 @@ def test_both_providers_load(catalog: Catalog) -> None:
     """The loader finds one file per provider with the documented version and currency."""
     assert sorted(catalog.providers) == ["azure", "openai"]
     for name, pf in catalog.providers.items():
-        assert pf.version == f"{name}-2026-11-22"
+        assert pf.version == f"{name}-2026-12-01"
         assert pf.currency == "USD"
         assert pf.schema_version == 1
     assert catalog.provider("openai").reference_tier == "global"

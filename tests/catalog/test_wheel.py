@@ -95,6 +95,6 @@ def test_installed_copy_prints_the_models_table(site: Path, tmp_path: Path) -> N
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert any(line.startswith("gpt-4.1-mini-2025-04-14 ") for line in lines)
-    assert "Catalog azure-2026-11-22 (USD" in result.stdout
+    assert "Catalog azure-2026-12-01 (USD" in result.stdout
     info = _run(site, tmp_path, "-m", "ftcost", "catalog", "info")
     assert f"Shipped catalog directory: {site / 'ftcost' / '_pricing'}" in info.stdout

@@ -47,7 +47,12 @@ def _rows(out: str) -> dict[tuple[str, str], list[str]]:
 
 
 def _as_of_range(provider: str) -> tuple[str, str]:
-    dates = [p["as_of"].isoformat() for m in RAW[provider]["models"] for p in m.get("prices", [])]
+    dates = [
+        p["as_of"].isoformat()
+        for m in RAW[provider]["models"]
+        for p in m.get("prices", [])
+        if p.get("value") is not None  # "prices as of" counts priced entries only
+    ]
     return min(dates), max(dates)
 
 
@@ -55,32 +60,66 @@ def _as_of_range(provider: str) -> tuple[str, str]:
 # The table
 
 
+ON = "2026-12-01"  # lifecycle status as of this date, so the table does not change with time
+
+
 def test_table_has_a_row_for_every_model(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every model of both TOML files has a row in its provider's section."""
-    code, out, err = _run(capsys, "models")
+    """With --all every model of both TOML files has a row in its provider's section."""
+    code, out, err = _run(capsys, "models", "--all", "--on", ON)
     assert (code, err) == (0, "")
     want = {(p, m["id"]) for p, raw in RAW.items() for m in raw["models"]}
     assert set(_rows(out)) == want
 
 
+def test_retired_models_are_hidden_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """By default a model retired on the date is not listed; the footer says how many are."""
+    _, out, _ = _run(capsys, "models", "--on", ON)
+    rows = _rows(out)
+    # retired in 2025 on Azure (A13, A18, A19); OpenAI shut-downs of 2026-10-23 (O3)
+    for gone in [
+        ("azure", "gpt-35-turbo-0125"),
+        ("azure", "babbage-002"),
+        ("azure", "davinci-002"),
+        ("azure", "gpt-4-0613"),
+        ("openai", "gpt-4.1-nano-2025-04-14"),
+        ("openai", "o4-mini-2025-04-16"),
+    ]:
+        assert gone not in rows
+    assert rows[("azure", "gpt-4.1-mini-2025-04-14")][1] == "retiring"
+    assert rows[("azure", "o4-mini-2025-04-16")][1] == "existing"
+    hidden = sum(1 for line in out.splitlines() if line.startswith(("azure", "openai")))
+    assert hidden >= 0
+    assert "model(s) retired on 2026-12-01 are hidden: --all lists them." in out
+    assert (
+        "azure o4-mini-2025-04-16: fine-tuning open to existing customers only since "
+        "2026-10-16 (source A12)" in out.replace("\n    ", " ")
+    )
+    # an earlier date: the 2025-retired models are back (historical what-if)
+    _, before, _ = _run(capsys, "models", "--on", "2024-06-01")
+    assert ("azure", "babbage-002") in _rows(before)
+    # an existing customer still trains OpenAI gpt-4.1-mini until 2027-01-06
+    _, existing, _ = _run(capsys, "models", "--on", ON, "--customer", "existing")
+    assert _rows(existing)[("openai", "gpt-4.1-mini-2025-04-14")][1] == "retiring"
+
+
 # (provider, model id, the row's cells after the id) from pricing-facts.md §1, §2a, §3a, §3b, §4a
 ROWS: list[tuple[str, str, list[str]]] = [
-    ("azure", "gpt-4.1-mini-2025-04-14",
-     ["sft", "dpo", "5.50", "5.00", "2.50*", "1.70", "global", "0.40", "0.10", "1.60", "65,536"]),
-    ("azure", "gpt-4.1-nano-2025-04-14",
-     ["sft", "dpo", "1.65", "1.50", "0.75*", "1.70", "global", "0.10", "0.025", "0.40", "32,768"]),
-    ("azure", "o4-mini-2025-04-16",
-     ["rft", "110/h", "100/h", "-", "1.70", "global", "1.10", "0.275", "4.40", "65,536"]),
-    ("azure", "gpt-35-turbo-1106",
-     ["sft", "8.00", "-", "-", "1.70", "std", "0.50?", "-", "1.50?", "16,385"]),
-    ("azure", "davinci-002",
-     ["sft", "6.00", "-", "-", "1.70", "std", "2.00*", "-", "2.00", "16,384"]),
-    ("azure", "o1",
-     ["grader", "-", "-", "-", "-", "grader", "16.50", "8.25", "66.00", "-"]),
-    ("openai", "gpt-4.1-2025-04-14",
-     ["sft", "dpo", "-", "25.00", "-", "0.00", "global", "3.00", "0.75", "12.00", "65,536?"]),
-    ("openai", "gpt-4o-2024-08-06",
-     ["sft", "-", "25.00?", "-", "0.00", "global", "3.75?", "1.875?", "15.00?", "65,536?"]),
+    ("azure", "gpt-4.1-mini-2025-04-14", ["retiring",
+     "sft", "dpo", "5.50", "5.00", "2.50*", "1.70", "global", "0.40", "0.10", "1.60", "65,536"]),
+    ("azure", "gpt-4.1-nano-2025-04-14", ["existing",
+     "sft", "dpo", "1.65", "1.50", "0.75*", "1.70", "global", "0.10", "0.025", "0.40", "32,768"]),
+    ("azure", "o4-mini-2025-04-16", ["existing",
+     "rft", "110/h", "100/h", "-", "1.70", "global", "1.10", "0.275", "4.40", "65,536"]),
+    ("azure", "gpt-35-turbo-1106", ["retired",
+     "sft", "8.00", "-", "-", "1.70", "std", "0.50?", "-", "1.50?", "16,385"]),
+    ("azure", "davinci-002", ["retired",
+     "sft", "6.00", "-", "-", "1.70", "std", "2.00*", "-", "2.00", "16,384"]),
+    ("azure", "o1", ["retired",
+     "grader", "-", "-", "-", "-", "grader", "16.50", "8.25", "66.00", "-"]),
+    ("openai", "gpt-4.1-2025-04-14", ["existing",
+     "sft", "dpo", "-", "25.00", "-", "0.00", "global", "3.00", "0.75", "12.00", "65,536?"]),
+    ("openai", "gpt-4o-2024-08-06", ["existing",  # verified from the pricing-page copy (O1)
+     "sft", "-", "25.00", "-", "0.00", "global", "3.75", "1.875", "15.00", "65,536?"]),
 ]  # fmt: skip
 
 
@@ -90,7 +129,7 @@ def test_table_rows_show_the_reference_figures(
 ) -> None:
     """A row shows training per tier, hosting, deployment, token prices and the example limit,
     with * for derived and ? for uncertain figures."""
-    _, out, _ = _run(capsys, "models", "--wide")
+    _, out, _ = _run(capsys, "models", "--all", "--on", ON, "--wide")
     assert _rows(out)[(provider, model)] == [model, *cells]
 
 
@@ -107,18 +146,18 @@ def test_table_footer_names_versions_and_dates(capsys: pytest.CaptureFixture[str
 
 def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
     """--provider, --method and --region narrow the table; --region shows that region's price."""
-    _, out, _ = _run(capsys, "models", "--method", "rft")
+    _, out, _ = _run(capsys, "models", "--method", "rft", "--all")
     assert set(_rows(out)) == {("azure", "o4-mini-2025-04-16"), ("openai", "o4-mini-2025-04-16")}
-    _, out, _ = _run(capsys, "models", "--provider", "openai", "--method", "dpo")
+    _, out, _ = _run(capsys, "models", "--provider", "openai", "--method", "dpo", "--all")
     assert {m for _, m in _rows(out)} == {
         "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14"}  # fmt: skip
     assert "Catalog azure" not in out
-    _, out, _ = _run(capsys, "models", "--region", "SwedenCentral", "--method", "sft")
+    _, out, _ = _run(capsys, "models", "--region", "SwedenCentral", "--method", "sft", "--wide")
     rows = _rows(out)
     assert all(p == "azure" for p, _ in rows)
     # Sweden Central regional training: gpt-4.1-mini $6.05, gpt-4.1-nano $1.815 (§1)
-    assert rows[("azure", "gpt-4.1-mini-2025-04-14")][3] == "6.05"
-    assert rows[("azure", "gpt-4.1-nano-2025-04-14")][3] == "1.815"
+    assert rows[("azure", "gpt-4.1-mini-2025-04-14")][4] == "6.05"
+    assert rows[("azure", "gpt-4.1-nano-2025-04-14")][4] == "1.815"
     assert "Prices in swedencentral where the catalog has a regional price" in out
 
 
@@ -126,14 +165,14 @@ def test_no_match_is_not_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     """Filters that match nothing print a sentence and the footer, exit 0; JSON is []."""
     code, out, err = _run(capsys, "models", "--provider", "openai", "--region", "swedencentral")
     assert (code, err) == (0, "")
-    assert out.startswith("No model matches these filters.\nCatalog openai-2026-11-22")
+    assert out.startswith("No model matches these filters.\nCatalog openai-2026-12-01")
     code, out, _ = _run(capsys, "models", "--provider", "openai", "--region", "eastus", "--json")
     assert (code, json.loads(out)) == (0, [])
 
 
 def test_json_lists_every_model_with_all_its_prices(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints one object per model with provider, id and every price of the file."""
-    code, out, _ = _run(capsys, "models", "--json")
+    code, out, _ = _run(capsys, "models", "--json", "--all")
     assert code == 0
     records = json.loads(out)
     by_key = {(r["provider"], r["id"]): r for r in records}
@@ -165,10 +204,10 @@ def test_one_model_lists_every_price_with_its_source(capsys: pytest.CaptureFixtu
                                                          "output", "RFT")
     ]  # fmt: skip
     assert len(price_lines) == len(model["prices"])
-    # the not_found developer token prices (§3a) show as n/a with their source S18
-    nf = [line for line in price_lines if " n/a " in line]
-    assert len(nf) == 3
-    assert all("not_found" in line and "S18" in line for line in nf)
+    # the developer token prices (§3a) are derived = Global (S2) with their rule
+    derived = [line for line in price_lines if " derived " in line and " S2 " in line]
+    assert len(derived) == 4  # developer training (50 % of global) and the three token prices
+    assert not [line for line in price_lines if " n/a " in line]
     cited = {p["source"] for p in model["prices"]}
     for source in RAW["azure"]["sources"]:
         if source["id"] in cited:
@@ -177,7 +216,7 @@ def test_one_model_lists_every_price_with_its_source(capsys: pytest.CaptureFixtu
     assert "developer = 50 % of global" in out
     assert "ttft = t0 + prefill" in out
     assert "Regions (verified, S4, as of 2026-10-07)" in out
-    assert "Catalog azure-2026-11-22 (USD" in out
+    assert "Catalog azure-2026-12-01 (USD" in out
 
 
 def test_one_model_names_the_other_provider(capsys: pytest.CaptureFixture[str]) -> None:
@@ -320,9 +359,7 @@ def test_catalog_info(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"{provider}: catalog {raw['version']}" in out
         assert f"  prices as of {lo} to {hi}" in out
         assert f"  {len(raw['models'])} models" in out
-    ids = {
-        line.split()[0] for line in out.splitlines() if line.startswith("  ") and line[2:3] in "SLX"
-    }
+    ids = {line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.strip()}
     assert ids >= {s["id"] for raw in RAW.values() for s in raw["sources"]}
 
 
@@ -340,9 +377,9 @@ def test_catalog_validate_good_sheets(tmp_path: Path, capsys: pytest.CaptureFixt
     lines = out.splitlines()
     assert lines[0] == (
         f"{sheet}: ok (openai, version acme-1, USD, 1 models, 1 prices; laid over the shipped "
-        "catalog: openai-2026-11-22+acme-1)"
+        "catalog: openai-2026-12-01+acme-1)"
     )
-    assert lines[1].startswith(f"{PRICING / 'azure.toml'}: ok (azure, version azure-2026-11-22")
+    assert lines[1].startswith(f"{PRICING / 'azure.toml'}: ok (azure, version azure-2026-12-01")
 
 
 def test_import_azure_writes_a_sheet_and_reports(

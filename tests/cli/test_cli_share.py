@@ -79,7 +79,7 @@ def test_csv_series_equals_the_json_series(capsys: pytest.CaptureFixture[str]) -
     rows = list(csv.DictReader(io.StringIO(_run([*argv, "--csv"], capsys))))
     assert len(rows) == len(series)
     for row, point in zip(rows, series, strict=True):
-        assert int(row["month"]) == point["month"]
+        assert float(row["month"]) == point["month"]
         assert float(row["base_cumulative_usd"]) == point["base_cumulative_usd"]
         assert float(row["fine_tuned_cumulative_usd"]) == point["fine_tuned_cumulative_usd"]
         assert row["training_event"] == str(point["training_event"]).lower()

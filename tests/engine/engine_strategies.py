@@ -37,7 +37,8 @@ def prices(draw: st.DrawFn, stages: int = 1) -> costs.Prices:
         fine_tuned_input_usd_per_mtok=draw(money),
         fine_tuned_cached_input_usd_per_mtok=draw(money),
         fine_tuned_output_usd_per_mtok=draw(money),
-        months_to_shutdown=draw(st.sampled_from([math.inf, 3.0, 12.0])),
+        months_to_shutdown=draw(st.sampled_from([math.inf, 3.0, 12.0, 7.4, 0.6])),
+        months_to_training_end=draw(st.sampled_from([math.inf, 2.5, 6.0, 0.3])),
     )
 
 

@@ -129,12 +129,12 @@ def test_not_cheaper_has_no_breakeven_volume() -> None:
     assert math.isnan(float(o.breakeven_requests_per_month))
 
 
-def test_shutdown_before_payback() -> None:
+def test_retired_before_payback() -> None:
     """A model that shuts down before training is repaid never pays."""
     prices = Prices(**{**_fields(MINI), "months_to_shutdown": 0.01})
     o = costs.evaluate(base_values(), prices)
     # payback 15 / 1159 = 0.0129 months > 0.01
-    assert int(o.never_reason) == NeverReason.SHUTDOWN_BEFORE_PAYBACK
+    assert int(o.never_reason) == NeverReason.RETIRED_BEFORE_PAYBACK
     assert float(o.months_to_repay_training) == pytest.approx(15 / 1159)
 
 
@@ -156,13 +156,33 @@ def test_crossover_waits_for_training_to_be_repaid() -> None:
     assert float(o.payback_months) == pytest.approx(3000 / 1159)
 
 
-def test_crossover_beyond_horizon() -> None:
-    """Payback after the horizon still pays, but the curves do not cross inside it."""
+def test_payback_after_the_horizon_does_not_pay() -> None:
+    """Payback after the horizon is a never: fine-tuning pays only within the projection."""
     # training 1e9 × 3 × 5 / 1e6 = 15,000; 15000 / 1159 = 12.94 > 12; never retrained
     o = costs.evaluate(base_values(training__tokens_per_epoch=1e9, retrain_every_months=0.0), MINI)
-    assert int(o.never_reason) == NeverReason.PAYS
-    assert float(o.payback_months) == pytest.approx(15_000 / 1159)
+    assert int(o.never_reason) == NeverReason.PAYBACK_AFTER_HORIZON
+    assert math.isnan(float(o.payback_months))
+    assert float(o.months_to_repay_training) == pytest.approx(15_000 / 1159)
     assert math.isnan(float(o.crossover_month))
+    assert float(o.horizon_net_savings_usd) == pytest.approx(12 * 1159 - 15_000)
+
+
+@pytest.mark.parametrize("retrain", [0.0, 12.0, 24.0, 100.0])
+def test_never_and_long_retrain_periods_agree(retrain: float) -> None:
+    """R = 0 and R ≥ the projection are one case: one training, the same amortisation,
+    break-even, payback and reason (the review's 1,629,375 vs 1,590,312 no longer differ)."""
+    v = base_values(training__tokens_per_epoch=1e8, retrain_every_months=retrain)
+    o = costs.evaluate(v, MINI)
+    ref = costs.evaluate(
+        base_values(training__tokens_per_epoch=1e8, retrain_every_months=0.0), MINI
+    )
+    assert float(o.trainings_in_horizon) == 1
+    assert float(o.training_amortised_monthly_usd) == pytest.approx(1500.0 / 12)
+    assert float(o.breakeven_requests_per_month) == pytest.approx(
+        float(ref.breakeven_requests_per_month)
+    )
+    assert int(o.never_reason) == int(ref.never_reason)
+    assert float(o.horizon_net_savings_usd) == pytest.approx(float(ref.horizon_net_savings_usd))
 
 
 def test_stages_runs_and_cap_add_up() -> None:
@@ -199,9 +219,31 @@ def test_stages_runs_and_cap_add_up() -> None:
     assert not bool(o.training_capped)
     v["training.stages[0].rft_hours"] = 60.0
     o = costs.evaluate(v, prices)
-    # RFT: 6000 + 1.694 > 5000 → capped at 5000
-    assert float(o.training_usd) == pytest.approx(30 + 5000.0)
+    # RFT: 6000 + 1.694 > 5000: the job pauses at the cap and a resumed job bills on with no
+    # further cap (Azure RFT docs), so the full 6001.694 is billed and the pause is flagged
+    assert float(o.training_usd) == pytest.approx(30 + 6001.694)
     assert bool(o.training_capped)
+    # grader cached tokens are part of the grader input: 0.4M of the 1M at the cached rate
+    cheap = Prices(
+        **{
+            **_fields(prices),
+            "training": (
+                prices.training[0],
+                StagePrices(
+                    method="rft",
+                    rft_usd_per_hour=100.0,
+                    grader_input_usd_per_mtok=1.21,
+                    grader_cached_input_usd_per_mtok=0.303,
+                    grader_output_usd_per_mtok=4.84,
+                ),
+            ),
+        }
+    )
+    v["training.stages[0].rft_hours"] = 10.0
+    v["training.stages[0].grader.cached_input_tokens"] = 400_000.0
+    o = costs.evaluate(v, cheap)
+    # 1000 + 0.6M × 1.21 + 0.4M × 0.303 + 0.1M × 4.84 = 1000 + 0.726 + 0.1212 + 0.484
+    assert float(o.training_usd) == pytest.approx(30 + 1001.3312)
 
 
 def test_broadcasting() -> None:
@@ -229,7 +271,7 @@ def test_cumulative_series_matches_horizon_and_crossover() -> None:
     """The cumulative series ends at the horizon totals and crosses at crossover_month."""
     v = base_values(training__tokens_per_epoch=200e6)
     o = costs.evaluate(v, MINI)
-    base, ft, events = costs.cumulative_series(o, v["retrain_every_months"], 12)
+    base, ft, events, _ = costs.cumulative_series(o, v["retrain_every_months"], 12)
     assert base[-1] == pytest.approx(float(o.horizon_base_usd))
     assert ft[-1] == pytest.approx(float(o.horizon_fine_tuned_usd))
     assert ft[0] == pytest.approx(3000.0)

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from engine_support import scenario
 
-from ftcost.catalog import Catalog
+from ftcost.catalog import Catalog, IntFigure
 from ftcost.engine import NUMERIC_FIELDS, Projection, auto_epochs, costs, estimate, resolve
 from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
 
@@ -121,8 +121,8 @@ def test_openai_distillation_no_hosting(real_catalog: Catalog) -> None:
     assert p.break_even.requests_per_month == pytest.approx(2.5 / 0.00912)
     assert p.break_even.payback_months == pytest.approx(15 / 912)
     # deprecation 2026-10-14 lies in the horizon (S16m, uncertain); shutdown 2027-01-14 does not
-    assert "model_deprecation" in codes(p)
-    assert "model_shutdown" not in codes(p)
+    assert "model_base_deprecation" in codes(p)
+    assert "model_deployment_retirement" not in codes(p)
     assert any("no hosting fee" in a for a in p.assumptions)
 
 
@@ -170,7 +170,8 @@ def test_sft_then_dpo_stages_add_up(test_catalog: Catalog) -> None:
 
 
 def test_rft_hours_grader_and_cap(test_catalog: Catalog) -> None:
-    """RFT: hours × rate plus grader tokens; over $5,000 the job is capped with a warning."""
+    """RFT: hours × rate plus grader tokens; over $5,000 the job pauses (a warning) and a
+    resumed job bills on: the full hours are billed; over 720 hours a job fails (an error)."""
     training = {
         "method": "rft",
         "rft_hours": 10,
@@ -184,7 +185,7 @@ def test_rft_hours_grader_and_cap(test_catalog: Catalog) -> None:
     assert p.training.stages[0].grader_usd == pytest.approx(1.694)
     assert "rft_job_cap" not in codes(p)
     p = estimate(scenario(model="o4-mini", training={**training, "rft_hours": 60}), test_catalog)
-    assert p.training.cost_usd == pytest.approx(5000.0)
+    assert p.training.cost_usd == pytest.approx(6001.694)
     assert p.training.stages[0].capped
     assert "rft_job_cap" in codes(p)
     assert "latency_unavailable" in codes(p)
@@ -210,16 +211,16 @@ def _slow_payback(**over: Any) -> dict[str, Any]:
     return data
 
 
-def test_shutdown_before_payback(test_catalog: Catalog) -> None:
+def test_retired_before_payback(test_catalog: Catalog) -> None:
     """Fixture gpt-4.1 shuts down 2027-06-01 (4.96 months in), before its 5.5-month payback."""
     p = estimate(scenario(**_slow_payback()), test_catalog)
     assert p.monthly.net_savings_usd == pytest.approx(19.0)
     assert p.training.cost_usd == pytest.approx(104.5)
     assert p.break_even.payback_months is None
-    assert p.break_even.reason_code == "shutdown_before_payback"
+    assert p.break_even.reason_code == "retired_before_payback"
     assert p.break_even.reason is not None
     assert "5.5 months" in p.break_even.reason
-    assert {"model_shutdown", "model_deprecation"} <= codes(p)
+    assert {"model_deployment_retirement", "model_base_deprecation"} <= codes(p)
 
 
 def test_retrain_before_payback(test_catalog: Catalog) -> None:
@@ -255,13 +256,50 @@ def test_hosting_not_covered_reason(test_catalog: Catalog) -> None:
             {"training": {"tokens_per_epoch": 1_000_000_000, "epochs": 3}},
             "job_token_limit",
         ),
-        ({"training": {"tokens_per_epoch": 1000, "examples": 5}}, "too_few_examples"),
         ({}, "latency_derived"),
     ],
 )
 def test_warnings(test_catalog: Catalog, over: dict[str, Any], code: str) -> None:
     """Each warning appears where it applies."""
     assert code in codes(estimate(scenario(**over), test_catalog))
+
+
+def test_too_few_examples_is_an_error_as_in_analyze(test_catalog: Catalog) -> None:
+    """Fewer examples than the model's minimum: an error naming the field (analyze: an error)."""
+    with pytest.raises(InvalidInputError, match="at least 10") as exc:
+        estimate(scenario(training={"tokens_per_epoch": 1000, "examples": 5}), test_catalog)
+    assert exc.value.field == "training.examples"
+
+
+def test_rft_job_hour_limit(test_catalog: Catalog) -> None:
+    """An RFT job over the model's job-hour limit fails at the service: an error here."""
+    training = {"method": "rft", "rft_hours": 721}
+    limited = msgspec.structs.replace(
+        test_catalog,
+        providers={
+            "azure": msgspec.structs.replace(
+                test_catalog.providers["azure"],
+                models=[
+                    msgspec.structs.replace(
+                        m,
+                        limits=msgspec.structs.replace(
+                            m.limits,
+                            job_hours=IntFigure(value=720, source="S1", as_of=dt.date(2026, 2, 17)),
+                        ),
+                    )
+                    if m.id == "o4-mini-2025-04-16"
+                    else m
+                    for m in test_catalog.providers["azure"].models
+                ],
+            ),
+            **{k: v for k, v in test_catalog.providers.items() if k != "azure"},
+        },
+    )
+    with pytest.raises(InvalidInputError, match="fails after 720 hours") as exc:
+        estimate(scenario(model="o4-mini", training=training), limited)
+    assert exc.value.field == "training.rft_hours"
+    ok = estimate(scenario(model="o4-mini", training={**training, "rft_hours": 720}), limited)
+    assert ok.training.cost_usd == pytest.approx(72_000.0)
 
 
 def test_standard_tier_in_region_has_no_residency_warning(test_catalog: Catalog) -> None:
@@ -356,9 +394,9 @@ def test_latency_shorter_prompt_is_faster(test_catalog: Catalog) -> None:
 def test_start_date_places_lifecycle(test_catalog: Catalog) -> None:
     """A shutdown date far after the horizon gives no warning; inside it does."""
     far = estimate(scenario(**_slow_payback(start_date="2020-01-01")), test_catalog)
-    assert "model_shutdown" not in codes(far)
+    assert "model_deployment_retirement" not in codes(far)
     near = estimate(scenario(**_slow_payback(start_date=dt.date(2027, 1, 1))), test_catalog)
-    assert "model_shutdown" in codes(near)
+    assert "model_deployment_retirement" in codes(near)
     assert math.isfinite(
         resolve(scenario(**_slow_payback()), test_catalog).prices.months_to_shutdown
     )

@@ -6,6 +6,7 @@ import dataclasses
 import math
 
 import numpy as np
+import pytest
 from engine_strategies import prices, values
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,22 +95,31 @@ def test_curves_agree_at_breakeven_volume(p: costs.Prices, v: dict[str, float]) 
 
 @given(prices(), values())
 def test_crossover_matches_series(p: costs.Prices, v: dict[str, float]) -> None:
-    """The closed-form crossover month is the first month the cumulative curves cross."""
+    """Totals equal the last series point; no point lies after the end; the crossover is the
+    first whole month from which fine-tuning stays cheaper to the end; a never has none."""
     o = costs.evaluate(v, p)
     months = int(v["horizon_months"])
-    base, ft, _ = costs.cumulative_series(o, v["retrain_every_months"], months)
+    base, ft, _, at = costs.cumulative_series(o, v["retrain_every_months"], months)
+    end = float(o.end_month)
+    assert at[-1] == pytest.approx(end)
+    assert float(np.max(at)) <= end + 1e-9
     assert math.isclose(base[-1], float(o.horizon_base_usd), rel_tol=1e-9, abs_tol=1e-9)
     assert math.isclose(ft[-1], float(o.horizon_fine_tuned_usd), rel_tol=1e-9, abs_tol=1e-9)
     scale = max(1.0, float(np.max(np.abs(ft))), float(np.max(np.abs(base))))
     tol = 1e-7 * scale
-    crossing = [m for m in range(1, months + 1) if ft[m] <= base[m] + tol]
-    strict = [m for m in range(1, months + 1) if ft[m] < base[m] - tol]
     c = float(o.crossover_month)
+    if int(o.never_reason) != costs.NeverReason.PAYS:
+        assert math.isnan(c)
+        return
+    whole = [i for i, m in enumerate(at) if m >= 1 and float(m).is_integer()]
     if math.isnan(c):
-        assert not strict
-    else:
-        assert crossing
-        assert crossing[0] <= c <= (strict[0] if strict else c)
+        for i in whole:
+            assert not all(ft[j] < base[j] - tol for j in range(i, len(at)))
+        return
+    i = next(i for i in whole if at[i] == c)
+    assert all(ft[j] <= base[j] + tol for j in range(i, len(at)))
+    if c > 1:
+        assert ft[i - 1] >= base[i - 1] - tol
 
 
 @given(prices(), values())

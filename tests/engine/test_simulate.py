@@ -103,7 +103,8 @@ def test_each_sample_uses_its_own_horizon(test_catalog: Catalog) -> None:
     )  # fmt: skip
     # rounded draws ≥ 5 are those ≥ 4.5: (12 − 4.5) / 11
     assert r.p_payback_within_horizon == pytest.approx(7.5 / 11, abs=0.006)
-    assert r.p_pays == 1.0
+    # fine-tuning pays only when training is repaid within the projection: the same share
+    assert r.p_pays == pytest.approx(r.p_payback_within_horizon)
 
 
 def test_clipping_is_reported(test_catalog: Catalog) -> None:

@@ -139,9 +139,9 @@ FIELDS = {
     "traffic.requests_per_month": st.floats(0.0, 1e8),
     "fine_tuned.prompt_tokens": st.integers(0, 5000),
     "base.prompt_tokens": st.integers(0, 5000),
-    "deployment.hours_per_month": st.floats(0.0, 744.0),
+    "deployment.hours_per_month": st.floats(1.0, 744.0),  # 0 serves no traffic: an error
     "training.epochs": st.integers(1, 30),
-    "deployment.count": st.integers(0, 4),
+    "deployment.count": st.integers(1, 4),  # 0 with traffic is an error (tested below)
     "retrain_every_months": st.integers(0, 24),
     "horizon_months": st.integers(1, 36),
 }
@@ -196,3 +196,20 @@ def test_chunking_does_not_change_the_grid(test_catalog: Catalog, n: int, chunk:
     for name in ("monthly_net_savings_usd", "payback_months", "never_reason"):
         assert np.array_equal(getattr(whole, name), getattr(parts, name), equal_nan=True)
     assert not math.isnan(float(whole.monthly_net_savings_usd[0]))
+
+
+def test_no_deployment_with_traffic_is_refused(test_catalog: Catalog) -> None:
+    """A grid point with 0 deployments (or hours) and traffic is refused, as estimate does."""
+    data = scenario_dict()
+    with pytest.raises(InvalidInputError) as exc:
+        sweep(
+            msgspec.convert(
+                {"scenario": data, "axes": [{"field": "deployment.count", "values": [1, 0]}]},
+                SweepRequest,
+            ),
+            test_catalog,
+        )
+    assert exc.value.field == "axes[0].values[1]"
+    with pytest.raises(InvalidInputError) as est:
+        estimate(with_value(data, "deployment.count", 0), test_catalog)
+    assert est.value.field == "deployment.count"

@@ -190,6 +190,10 @@ def test_page_prefilled_from_query_shows_the_api_projection(
     # The chart: one point per month of the series, the crossing marked at the API's month.
     chart = chart_geometry(page)
     assert len(chart["base"]) == len(projection["series"]) == len(chart["ft"])
+    if projection["horizon"]["end_reason"] == "fine_tuned_retirement":  # the end is marked
+        end = tid(page, "chart-end")
+        expect(end).to_contain_text(f"Retires {projection['horizon']['end_date']}")
+        assert float(end.get_attribute("data-month") or "nan") == projection["horizon"]["end_month"]
     month = projection["break_even"]["crossover_month"]
     assert month is not None
     assert 1 < month < projection["horizon"]["months"]
@@ -205,7 +209,7 @@ def test_page_prefilled_from_query_shows_the_api_projection(
     assert chart["ft"][i][1] >= chart["base"][i][1]
     assert chart["ft"][i - 1][0] <= chart["circle"][0] <= chart["ft"][i][0]
     expect(tid(page, "chart-svg")).to_have_attribute("role", "img")
-    expect(tid(page, "chart")).to_contain_text(f"cheaper in month {month}")
+    expect(tid(page, "chart")).to_contain_text(f"cheaper from month {month} on")
 
     page.screenshot(path=str(artifacts / "widget-page.png"), full_page=True)
     tid(page, "chart").screenshot(path=str(artifacts / "widget-chart.png"))
@@ -240,7 +244,7 @@ def test_changed_inputs_recompute_to_the_api_projection(
     assert sent["deployment"]["type"] == "standard"
     assert sent["retrain_every_months"] == 3
     assert_card_shows(page, projection, fmt)
-    assert len(chart_geometry(page)["base"]) == 25
+    assert len(chart_geometry(page)["base"]) == len(projection["series"])  # to the end
     page.screenshot(path=str(artifacts / "widget-changed.png"), full_page=True)
 
     # The same through the Compute button only (keyboard users need no debounce).

@@ -29,6 +29,7 @@ from ftcost.errors import (
     CatalogError,
     FtcostError,
     InvalidInputError,
+    ModelRetiredError,
     NoBreakEvenError,
     PriceUnavailableError,
     TokenizerUnavailableError,
@@ -172,6 +173,7 @@ def _convert(status: int) -> Callable[[FtcostError], Problem]:
 PROBLEM_CONVERTERS: dict[type[Exception], Callable[[Any], ProblemDetailsException]] = {
     UnknownModelError: _convert(404),
     PriceUnavailableError: _convert(422),
+    ModelRetiredError: _convert(422),
     NoBreakEvenError: _convert(422),
     InvalidInputError: _convert(422),
     TokenizerUnavailableError: _convert(503),

@@ -29,11 +29,13 @@ from ftcost.api.schemas import (
 )
 from ftcost.catalog import (
     Catalog,
+    Customer,
     Method,
     ModelEntry,
     ProviderId,
     filter_models,
     model_regions,
+    model_status,
     resolve_model,
 )
 from ftcost.engine import Projection, Scenario, estimate
@@ -82,7 +84,7 @@ async def health(services: NamedDependency[Services]) -> HealthResponse:
 # Catalog
 
 
-def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
+def _summary(provider: str, entry: ModelEntry, on: dt.date, customer: Customer) -> ModelSummary:
     limit = entry.limits.training_example_tokens
     return ModelSummary(
         provider=provider,  # type: ignore[arg-type]
@@ -94,6 +96,8 @@ def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
         deployments=list(entry.deployments),
         regions=model_regions(entry),
         training_example_tokens=limit.value if limit is not None else None,
+        status=model_status(entry, on, customer),
+        lifecycle=entry.lifecycle,
     )
 
 
@@ -104,7 +108,10 @@ def _summary(provider: str, entry: ModelEntry) -> ModelSummary:
     summary="List catalog models",
     description=(
         "Every model of the pricing catalog, optionally only those of one provider, that can "
-        "be fine-tuned with one method, or that are offered in one Azure region."
+        "be fine-tuned with one method, or that are offered in one Azure region. Each carries "
+        "its lifecycle and its status on the date `on` (default today) for the `customer` "
+        "type: available, existing_customers_only, retiring (within 12 months) or retired. "
+        "Retired models are left out unless `include_retired` is true."
     ),
     responses=problem_responses(400, 422),
 )
@@ -123,13 +130,31 @@ async def list_models(
             pattern=r"^[A-Za-z0-9]{1,64}$",
         ),
     ] = None,
+    on: Annotated[
+        dt.date | None, QueryParameter(description="status as of this date (default today)")
+    ] = None,
+    customer: Annotated[
+        Customer,
+        QueryParameter(description="new: not fine-tuning this model yet; existing: already"),
+    ] = "new",
+    include_retired: Annotated[
+        bool, QueryParameter(description="also list models retired on that date")
+    ] = False,
 ) -> ModelsResponse:
     catalog = services.catalog
-    models = [
-        _summary(name, entry)
+    day = on or dt.date.today()
+    every = [
+        _summary(name, entry, day, customer)
         for name, entry in filter_models(catalog, provider=provider, method=method, region=region)
     ]
-    return ModelsResponse(models=models, catalog=catalog.info())
+    models = [m for m in every if include_retired or m.status.status != "retired"]
+    return ModelsResponse(
+        models=models,
+        catalog=catalog.info(),
+        on=day,
+        customer=customer,
+        retired_hidden=len(every) - len(models),
+    )
 
 
 @get(

@@ -7,12 +7,23 @@ use it directly, so the API, the CLI's ``--json`` and the widget share one shape
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
-from ftcost.catalog import CatalogInfo, Encoding, Method, ModelEntry, ProviderId, Tier
+from ftcost.catalog import (
+    CatalogInfo,
+    Customer,
+    Encoding,
+    Lifecycle,
+    Method,
+    ModelEntry,
+    ModelStatus,
+    ProviderId,
+    Tier,
+)
 from ftcost.engine import CompareRequest, Scenario, SimulateRequest, SolveRequest, SweepRequest
 
 __all__ = [
@@ -48,6 +59,8 @@ class ModelSummary(_Wire, kw_only=True):
     deployments: list[Tier]
     regions: list[str]
     training_example_tokens: int | None
+    status: ModelStatus  # on the date asked about (``on``, default today), for ``customer``
+    lifecycle: Lifecycle | None
 
 
 class ModelsResponse(_Wire, kw_only=True):
@@ -55,6 +68,9 @@ class ModelsResponse(_Wire, kw_only=True):
 
     models: list[ModelSummary]
     catalog: list[CatalogInfo]
+    on: dt.date
+    customer: Customer
+    retired_hidden: int  # retired models left out (``include_retired=false``)
 
 
 class ModelResponse(_Wire, kw_only=True):

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog.schema import ProviderFile
+from ftcost.catalog.schema import LIFECYCLE_EVENTS, PROVISIONED_TIERS, Lifecycle, ProviderFile
 from ftcost.errors import CatalogError
 
 __all__ = ["check_provider_file"]
@@ -33,6 +33,15 @@ def check_provider_file(pf: ProviderFile, *, source: str, overlay: bool = False)
         dup = next(s for s in source_ids if source_ids.count(s) > 1)
         raise fail("sources", f"duplicate source id {dup!r}")
     known_sources = set(source_ids)
+    if pf.caching is not None:
+        _check_source(pf.caching, "caching", known_sources, fail)
+    for j, price in enumerate(pf.provisioned_prices):
+        pat = f"provisioned_prices[{j}]"
+        _check_provenance(price, pat, known_sources, fail)
+        if price.kind not in ("ptu_hour", "ptu_month", "ptu_year"):
+            raise fail(f"{pat}.kind", "provisioned prices are ptu_hour, ptu_month or ptu_year")
+        if price.tier not in PROVISIONED_TIERS:
+            raise fail(f"{pat}.tier", f"a PTU price needs a provisioned tier: {PROVISIONED_TIERS}")
     names: dict[str, str] = {}
     for i, model in enumerate(pf.models):
         at = f"models[{i}]"
@@ -79,10 +88,29 @@ def check_provider_file(pf: ProviderFile, *, source: str, overlay: bool = False)
                     raise fail(where, "percentiles must satisfy p10 <= p50 <= p90")
                 if fname.name == "decode_tokens_per_s" and pct.p10 <= 0:
                     raise fail(where, "decode rate must be positive")
-        for part in ("regions", "lifecycle"):
-            obj = getattr(model, part)
-            if obj is not None:
-                _check_source(obj, f"{at}.{part}", known_sources, fail)
+        if model.regions is not None:
+            _check_source(model.regions, f"{at}.regions", known_sources, fail)
+        if model.provisioned is not None:
+            _check_source(model.provisioned, f"{at}.provisioned", known_sources, fail)
+        if model.lifecycle is not None:
+            _check_lifecycle(model.lifecycle, f"{at}.lifecycle", known_sources, fail)
+
+
+def _check_lifecycle(lc: Lifecycle, where: str, known: set[str], fail: Any) -> None:
+    dated = [(name, getattr(lc, name)) for name in LIFECYCLE_EVENTS]
+    dated = [(name, d) for name, d in dated if d is not None]
+    for name, d in dated:
+        _check_source(d, f"{where}.{name}", known, fail)
+    if lc.none_published is not None:
+        if dated:
+            raise fail(f"{where}.none_published", "none_published goes with no dates")
+        _check_source(lc.none_published, f"{where}.none_published", known, fail)
+    elif not dated:
+        raise fail(where, "give at least one date, or none_published with its source")
+    when = {name: d.date for name, d in dated}
+    only, ends = when.get("training_existing_only"), when.get("training_retirement")
+    if only is not None and ends is not None and only > ends:
+        raise fail(f"{where}.training_existing_only", "comes after training_retirement")
 
 
 def _check_source(obj: Any, where: str, known: set[str], fail: Any) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "ResolvedModel",
     "check_region",
     "find_price",
+    "find_ptu_price",
     "known_regions",
     "matching_price",
     "model_regions",
@@ -167,6 +168,21 @@ def find_price(
             field=where,
         )
     return best
+
+
+def find_ptu_price(
+    catalog: Catalog,
+    provider: str,
+    tier: Tier,
+    region: str | None,
+    *,
+    kind: PriceKind = "ptu_hour",
+    field: str | None = None,
+) -> Price:
+    """The provider's PTU price of a provisioned deployment type (model-independent)."""
+    pf = catalog.provider(provider)
+    table = ModelEntry(id=f"{provider} provisioned throughput", prices=list(pf.provisioned_prices))
+    return find_price(table, kind, tier, region=region, field=field)
 
 
 def matching_price(

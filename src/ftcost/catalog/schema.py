@@ -35,20 +35,27 @@ import msgspec
 from msgspec import Meta
 
 __all__ = [
+    "BATCH_TIERS",
     "KIND_UNITS",
+    "LIFECYCLE_EVENTS",
+    "PROVISIONED_TIERS",
+    "Caching",
     "Encoding",
     "Figure",
     "IntFigure",
     "Latency",
     "Lifecycle",
+    "LifecycleDate",
     "Limits",
     "Method",
     "ModelEntry",
+    "NonePublished",
     "Percentiles",
     "Price",
     "PriceKind",
     "ProviderFile",
     "ProviderId",
+    "Provisioned",
     "Regions",
     "Source",
     "Status",
@@ -57,10 +64,37 @@ __all__ = [
 ]
 
 ProviderId = Literal["azure", "openai"]
-Tier = Literal["standard", "global", "developer"]
+# Training tiers and deployment types. ``standard`` is regional, ``data_zone`` a data-zone (US)
+# deployment or training; ``developer`` is for evaluation (24 h, no SLA); ``batch`` and
+# ``data_zone_batch`` are asynchronous base-model deployments (24-hour target turnaround);
+# ``provisioned`` (regional), ``global_provisioned`` and ``data_zone_provisioned`` are billed in
+# PTU-hours instead of tokens and a hosting fee.
+Tier = Literal[
+    "standard",
+    "global",
+    "developer",
+    "data_zone",
+    "batch",
+    "data_zone_batch",
+    "provisioned",
+    "global_provisioned",
+    "data_zone_provisioned",
+]
+PROVISIONED_TIERS: tuple[str, ...] = ("provisioned", "global_provisioned", "data_zone_provisioned")
+BATCH_TIERS: tuple[str, ...] = ("batch", "data_zone_batch")
 Method = Literal["sft", "dpo", "rft"]
 Status = Literal["verified", "derived", "uncertain", "not_found"]
-PriceKind = Literal["training", "rft_training", "hosting", "input", "cached_input", "output"]
+PriceKind = Literal[
+    "training",
+    "rft_training",
+    "hosting",
+    "input",
+    "cached_input",
+    "output",
+    "ptu_hour",
+    "ptu_month",
+    "ptu_year",
+]
 Variant = Literal["base", "fine_tuned", "grader"]
 Encoding = Literal["o200k_base", "cl100k_base"]
 
@@ -71,6 +105,9 @@ KIND_UNITS: dict[str, str] = {
     "input": "usd_per_mtok",
     "cached_input": "usd_per_mtok",
     "output": "usd_per_mtok",
+    "ptu_hour": "usd_per_ptu_hour",
+    "ptu_month": "usd_per_ptu_month",
+    "ptu_year": "usd_per_ptu_year",
 }
 
 NonNegFloat = Annotated[float, Meta(ge=0.0)]
@@ -170,12 +207,67 @@ class Regions(_Provenance, frozen=True, kw_only=True):
     developer_deployment: list[RegionName] = []
 
 
-class Lifecycle(_Provenance, frozen=True, kw_only=True):
-    """Deprecation and shutdown dates where a source states them."""
+class LifecycleDate(_Provenance, frozen=True, kw_only=True):
+    """One dated lifecycle fact; ``no_earlier_than`` when the source gives a lower bound only."""
 
-    deprecation: dt.date | None = None
-    training_retirement: dt.date | None = None
-    shutdown: dt.date | None = None
+    date: dt.date
+    no_earlier_than: bool = False
+
+
+class NonePublished(_Provenance, frozen=True, kw_only=True):
+    """The sources checked publish no lifecycle date for this model (``note`` says which)."""
+
+
+LIFECYCLE_EVENTS: tuple[str, ...] = (
+    "base_deprecation",
+    "base_retirement",
+    "training_existing_only",
+    "training_retirement",
+    "deployment_retirement",
+)
+
+
+class Lifecycle(Base, frozen=True, kw_only=True):
+    """A model's lifecycle: each date sourced like a price, or ``none_published``.
+
+    ``base_deprecation`` / ``base_retirement``: the base model. ``training_existing_only``: from
+    this date only existing customers may start fine-tuning jobs. ``training_retirement``: no new
+    fine-tuning jobs for anyone. ``deployment_retirement``: fine-tuned deployments (inference)
+    stop.
+    """
+
+    base_deprecation: LifecycleDate | None = None
+    base_retirement: LifecycleDate | None = None
+    training_existing_only: LifecycleDate | None = None
+    training_retirement: LifecycleDate | None = None
+    deployment_retirement: LifecycleDate | None = None
+    none_published: NonePublished | None = None
+
+
+class Provisioned(_Provenance, frozen=True, kw_only=True):
+    """Provisioned-throughput (PTU) sizing figures of a model, from the provider's sizing docs.
+
+    PTUs needed = (uncached input TPM + ``output_weight`` × output TPM) / ``input_tpm_per_ptu``,
+    rounded up to the increment of the deployment type, at least its minimum. ``fine_tuned``
+    lists the deployment types a *fine-tuned* deployment of this model may use (with
+    ``fine_tuned_regions``); the base model may use every type with a minimum here.
+    """
+
+    input_tpm_per_ptu: Annotated[float, Meta(gt=0.0)]
+    output_weight: NonNegFloat
+    regional_min_ptu: NonNegInt | None = None
+    regional_increment: NonNegInt | None = None
+    global_min_ptu: NonNegInt | None = None  # also Data Zone
+    global_increment: NonNegInt | None = None
+    fine_tuned: list[Tier] = []
+    fine_tuned_regions: list[RegionName] = []
+
+
+class Caching(_Provenance, frozen=True, kw_only=True):
+    """Prompt caching: prompts of at least ``min_prompt_tokens`` are cached, then in steps."""
+
+    min_prompt_tokens: NonNegInt
+    increment_tokens: Annotated[int, Meta(ge=1)]
 
 
 class ModelEntry(Base, frozen=True, kw_only=True):
@@ -192,6 +284,7 @@ class ModelEntry(Base, frozen=True, kw_only=True):
     latency: Latency | None = None
     regions: Regions | None = None
     lifecycle: Lifecycle | None = None
+    provisioned: Provisioned | None = None
     notes: list[str] = []
 
 
@@ -204,4 +297,6 @@ class ProviderFile(Base, frozen=True, kw_only=True):
     currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")] = "USD"
     reference_tier: Tier = "global"  # what `region: null` means for this provider
     sources: list[Source] = []
+    caching: Caching | None = None
+    provisioned_prices: list[Price] = []  # PTU prices (model-independent): tier = a PTU type
     models: list[ModelEntry] = []

@@ -140,7 +140,8 @@ def parse_catalog(data: bytes, *, source: str, overlay: bool = False) -> Provide
 def _as_of_dates(pf: ProviderFile) -> Iterator[Any]:
     for m in pf.models:
         for p in m.prices:
-            yield p.as_of
+            if p.value is not None:  # "prices as of" counts entries that carry a price
+                yield p.as_of
 
 
 # ---------------------------------------------------------------------------------------------

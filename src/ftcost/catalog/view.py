@@ -254,9 +254,13 @@ def _cited(entry: ModelEntry) -> set[str]:
     if entry.latency is not None:
         for f in msgspec.structs.fields(entry.latency):
             ids.add(getattr(entry.latency, f.name).source)
-    for part in (entry.regions, entry.lifecycle):
-        if part is not None:
-            ids.add(part.source)
+    if entry.regions is not None:
+        ids.add(entry.regions.source)
+    if entry.lifecycle is not None:
+        for f in msgspec.structs.fields(entry.lifecycle):
+            fact = getattr(entry.lifecycle, f.name)
+            if fact is not None:
+                ids.add(fact.source)
     return ids
 
 

@@ -6,6 +6,7 @@ only ASCII characters are used.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,12 +45,16 @@ def short_money(x: float) -> str:
     return f"${x:.0f}"
 
 
-def _at(values: Sequence[float], t: float) -> float:
-    """Linear interpolation of a monthly series at fractional month ``t``."""
-    lo = min(math.floor(t), len(values) - 1)
-    hi = min(lo + 1, len(values) - 1)
-    frac = t - lo
-    return values[lo] + (values[hi] - values[lo]) * frac
+def _at(months: Sequence[float], values: Sequence[float], t: float) -> float:
+    """Linear interpolation of a series given at ``months`` (ascending) at month ``t``."""
+    i = bisect.bisect_right(months, t)
+    if i <= 0:
+        return values[0]
+    if i >= len(months):
+        return values[-1]
+    m0, m1 = months[i - 1], months[i]
+    frac = (t - m0) / (m1 - m0) if m1 > m0 else 0.0
+    return values[i - 1] + (values[i] - values[i - 1]) * frac
 
 
 def cumulative_chart(
@@ -62,7 +67,8 @@ def cumulative_chart(
 ) -> list[str]:
     """Lines of the chart: a legend, ``height`` plot rows, the month axis, the crossing mark."""
     g = UNICODE if unicode else ASCII
-    months = len(series) - 1
+    at = [float(p.month) for p in series]
+    months = at[-1] if at else 0.0  # the end of the projection (a fraction after a retirement)
     base = [p.base_cumulative_usd for p in series]
     ft = [p.fine_tuned_cumulative_usd for p in series]
     top = max(max(base), max(ft), 1e-9)
@@ -79,7 +85,7 @@ def cumulative_chart(
         cross_col = round(crossover_month * (cols - 1) / months)
     for c in range(cols):
         t = c * months / (cols - 1) if months else 0.0
-        rb, rf = row(_at(base, t)), row(_at(ft, t))
+        rb, rf = row(_at(at, base, t)), row(_at(at, ft, t))
         grid[rb][c] = g.base
         grid[rf][c] = g.both if rf == rb else g.fine_tuned
         if c == cross_col:
@@ -97,9 +103,12 @@ def cumulative_chart(
 
     # Month labels at 0, ¼, ½, ¾ and the end, where they do not overlap.
     axis_line = [" "] * (cols + 8)
-    for m in sorted({0, months // 4, months // 2, 3 * months // 4, months}):
+    whole = math.floor(months)
+    ends = f"{months:.1f}" if months != whole else str(whole)
+    marks = {(0.0, "0"), (float(months), ends)}
+    marks |= {(float(q), str(q)) for q in (whole // 4, whole // 2, 3 * whole // 4)}
+    for m, text in sorted(marks):
         c = round(m * (cols - 1) / months) if months else 0
-        text = str(m)
         start = min(max(0, c - len(text) // 2), cols - len(text))
         if all(ch == " " for ch in axis_line[max(0, start - 1) : start + len(text) + 1]):
             axis_line[start : start + len(text)] = list(text)

@@ -94,7 +94,7 @@ def _chart(series: Sequence[SeriesPoint], crossover: int | None) -> str:
         label = _e(compact_money(v))
         parts.append(f"<text x='{left - 6}' y='{y(v) + 4:.1f}' text-anchor='end'>{label}</text>")
     step = max(1, round((x1 - x0) / 12))
-    for m in range(x0, x1 + 1, step):
+    for m in range(int(x0), int(x1) + 1, step):
         parts.append(f"<text x='{x(m):.1f}' y='{h - bottom + 18}' text-anchor='middle'>{m}</text>")
     parts.append(
         f"<text x='{(left + w - right) / 2}' y='{h - 4}' text-anchor='middle'>Month</text>"

@@ -7,7 +7,15 @@ from typing import Any
 
 import msgspec
 
-from ftcost.catalog import Catalog, Price, ProviderFile, ResolvedModel, model_record, price_order
+from ftcost.catalog import (
+    LIFECYCLE_EVENTS,
+    Catalog,
+    Price,
+    ProviderFile,
+    ResolvedModel,
+    model_record,
+    price_order,
+)
 from ftcost.cli._text import WIDTH, catalog_footer, figure, fitted, grid, money_symbol, wrapped
 
 __all__ = ["render_model"]
@@ -173,20 +181,35 @@ def _regions(regions: Any, notes: _Notes) -> list[str]:
 
 def _lifecycle(life: Any, notes: _Notes) -> list[str]:
     if life is None:
-        return []
-    dates = [
-        f"{label} {d.isoformat()}"
-        for label, d in (
-            ("deprecation", life.deprecation),
-            ("training retirement", life.training_retirement),
-            ("shutdown", life.shutdown),
+        return ["Lifecycle: not in the catalog", ""]
+    if life.none_published is not None:
+        fact = life.none_published
+        ref = notes.ref(fact)
+        return [
+            f"Lifecycle: no dates published ({fact.source}, as of {fact.as_of.isoformat()})"
+            + (f" {ref}" if ref else ""),
+            "",
+        ]
+    rows = []
+    for name in LIFECYCLE_EVENTS:
+        fact = getattr(life, name)
+        if fact is None:
+            continue
+        bound = ">= " if fact.no_earlier_than else ""
+        ref = notes.ref(fact)
+        rows.append(
+            [
+                name.replace("_", " "),
+                f"{bound}{fact.date.isoformat()}",
+                fact.status,
+                fact.source,
+                fact.as_of.isoformat(),
+                ref,
+            ]
         )
-        if d is not None
-    ]
-    ref = notes.ref(life)
     return [
-        f"Lifecycle ({life.status}, {life.source}, as of {life.as_of.isoformat()})",
-        *wrapped("; ".join(dates) + (f" {ref}" if ref else "")),
+        "Lifecycle (>= no earlier than)",
+        *grid(rows, [["event", "date", "status", "source", "as of", "note"]]),
         "",
     ]
 

@@ -212,7 +212,12 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
         + ")"
     )
     out += textwrap.wrap(verdict(p), WIDTH, break_on_hyphens=False)
-    out.append(f"start {s.start_date or 'not set'}, {p.horizon.months}-month horizon")
+    hz = p.horizon
+    out.append(f"start {s.start_date or 'not set'}, {hz.months}-month horizon")
+    if hz.end_reason == "fine_tuned_retirement":
+        out.append(
+            f"ends at month {hz.end_month:.1f}: the fine-tuned deployment retires {hz.end_date}"
+        )
     out.append(catalog_line(p.catalog))
     out.append("")
 
@@ -320,10 +325,10 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
     )
     out.append(f"  break-even volume: {volume}")
     hz = p.horizon
-    out.append(
-        f"  over {hz.months} months: base {money(hz.base_usd)}, fine-tuned "
-        f"{money(hz.fine_tuned_usd)}, net savings {money(hz.net_savings_usd)}"
-    )
+    span = f"{hz.months} months" if hz.end_reason == "horizon" else f"{hz.end_month:.1f} months"
+    head = f"  over {span}: base {money(hz.base_usd)}, fine-tuned {money(hz.fine_tuned_usd)},"
+    net = f"net savings {money(hz.net_savings_usd)}"
+    out += [f"{head} {net}"] if len(head) + 1 + len(net) <= WIDTH else [head, f"    {net}"]
     if chart and p.series:
         out.append("")
         out += cumulative_chart(p.series, be.crossover_month, unicode=unicode, width=WIDTH)

@@ -80,6 +80,9 @@ _FLAGS: tuple[_Flag, ...] = (
     _Flag("--region", "region", "Azure region (default: the reference price)", metavar="NAME"),
     _Flag("--start-date", "start_date", "month 0 of the projection (default today)", _date,
           metavar="DATE"),
+    _Flag("--customer", "customer", "new (default) or existing: whether your organisation "
+          "already fine-tunes this model (decides which training retirement applies)",
+          choices=("new", "existing")),
     _Flag("--method", "training.method", "sft, dpo or rft (default sft)",
           choices=("sft", "dpo", "rft")),
     _Flag("--tier", "training.tier", "training tier (default global)", choices=_TIERS),

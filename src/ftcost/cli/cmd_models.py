@@ -7,6 +7,7 @@ user runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -18,9 +19,11 @@ from ftcost.catalog import (
     Catalog,
     Cell,
     Headline,
+    ModelStatus,
     filter_models,
     headline,
     model_record,
+    model_status,
     other_providers,
     resolve_model,
 )
@@ -76,6 +79,19 @@ def register(sub: Any) -> None:
         help="only models offered in this Azure region (e.g. swedencentral), at its prices",
     )
     p.add_argument(
+        "--on",
+        metavar="DATE",
+        type=_date,
+        help="lifecycle status as of this date, YYYY-MM-DD (default today)",
+    )
+    p.add_argument(
+        "--customer",
+        choices=("new", "existing"),
+        default="new",
+        help="new (default): not fine-tuning the model yet; existing: already fine-tuning it",
+    )
+    p.add_argument("--all", action="store_true", help="also list models retired on that date")
+    p.add_argument(
         "--wide",
         action="store_true",
         help="every column, however wide (default: fit 80 columns, leaving some out)",
@@ -83,6 +99,21 @@ def register(sub: Any) -> None:
     add_pricing(p)
     add_json(p)
     p.set_defaults(func=_run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+_SHORT = {
+    "available": "ok",
+    "existing_customers_only": "existing",
+    "retiring": "retiring",
+    "retired": "retired",
+}
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -94,9 +125,20 @@ def _run(args: argparse.Namespace) -> int:
                 field="model",
             )
         return _one(catalog, args.model, args.provider, as_json=args.json, wide=args.wide)
-    pairs = filter_models(catalog, provider=args.provider, method=args.method, region=args.region)
+    on = args.on or dt.date.today()
+    every = filter_models(catalog, provider=args.provider, method=args.method, region=args.region)
+    status = {(name, e.id): model_status(e, on, args.customer) for name, e in every}
+    pairs = [(n, e) for n, e in every if args.all or status[n, e.id].status != "retired"]
     if args.json:
-        print_records([model_record(catalog, name, entry) for name, entry in pairs])
+        print_records(
+            [
+                {
+                    **msgspec.structs.asdict(model_record(catalog, name, entry)),
+                    "status": status[name, entry.id],
+                }
+                for name, entry in pairs
+            ]
+        )
         return 0
     region = args.region.lower() if args.region else None
     rows = [headline(name, catalog.provider(name), entry, region=region) for name, entry in pairs]
@@ -105,16 +147,37 @@ def _run(args: argparse.Namespace) -> int:
     )
     infos = [i for i in catalog.info() if i.provider in providers]
     currency = {i.currency for i in infos}
+    statuses = [status[n, e.id] for n, e in pairs]
+    notes = lifecycle_lines(statuses, [f"{n} {e.id}" for n, e in pairs], on, args.customer)
+    hidden = len(every) - len(pairs)
+    if hidden:
+        notes.append(f"{hidden} model(s) retired on {on} are hidden: --all lists them.")
     sys.stdout.write(
         render_list(
             rows,
             currency=currency,
             region=region,
-            footer=catalog_footer(infos),
+            footer=[*notes, *catalog_footer(infos)],
+            statuses=[_SHORT[s.status] for s in statuses],
             wide=args.wide,
         )
     )
     return 0
+
+
+def lifecycle_lines(
+    statuses: list[ModelStatus], ids: list[str], on: dt.date, customer: str
+) -> list[str]:
+    """One line per model whose status is not plain available, with the deciding date."""
+    out = []
+    for st, model_id in zip(statuses, ids, strict=True):
+        if st.status == "available":
+            continue
+        src = f" (source {st.source})" if st.source else ""
+        out += wrapped(f"{model_id}: {st.sentence}{src}", indent="  ", hanging="    ")
+    if out:
+        out.insert(0, f"Lifecycle on {on} for a {customer} customer:")
+    return out
 
 
 def _one(
@@ -161,7 +224,7 @@ def _use(h: Headline) -> str:
     return {"standard": "std", "global": "global", "developer": "dev"}[h.deployment]
 
 
-def _row(h: Headline) -> list[str]:
+def _row(h: Headline, status: str) -> list[str]:
     hourly = h.training_kind == "rft_training"
     methods = " ".join(h.methods) if h.methods else h.token_use or "-"
     if h.training_example_tokens is None:
@@ -171,6 +234,7 @@ def _row(h: Headline) -> list[str]:
         limit = f"{h.training_example_tokens:,}{mark}"
     return [
         h.id,
+        status,
         methods,
         *(_training(h.training[t], hourly) for t in TIERS),
         _training(h.hosting, False),
@@ -185,6 +249,7 @@ _DROPPED = {
     "cached": "cached input price",
     "deploy": "deployment type",
     "dev": "developer training",
+    "methods": "methods",
 }
 
 
@@ -194,6 +259,7 @@ def render_list(
     currency: set[str],
     region: str | None,
     footer: list[str],
+    statuses: list[str],
     wide: bool = False,
 ) -> str:
     """The ``ftcost models`` table (one section per provider), its legend and catalog footer."""
@@ -201,21 +267,22 @@ def render_list(
     if not rows:
         return "\n".join(["No model matches these filters.", *footer]) + "\n"
     headers = [
-        ["model", "methods", "std", "global", "dev", f"{sym}/h", "deploy", "in", "cached",
-         "out", "tokens"],
+        ["model", "status", "methods", "std", "global", "dev", f"{sym}/h", "deploy", "in",
+         "cached", "out", "tokens"],
     ]  # fmt: skip
     groups = [
-        (2, 4, f"training {sym}/1M tok"),
-        (5, 5, "hosting"),
-        (7, 9, f"tokens {sym}/1M"),
-        (10, 10, "example"),
+        (3, 5, f"training {sym}/1M tok"),
+        (6, 6, "hosting"),
+        (8, 10, f"tokens {sym}/1M"),
+        (11, 11, "example"),
     ]
     lines, dropped = fitted(
-        [_row(h) for h in rows],
+        [_row(h, s) for h, s in zip(rows, statuses, strict=True)],
         headers,
-        optional=[10, 8, 6, 4],  # example tokens, cached, deploy, dev: in `--wide` and MODEL
+        # example tokens, cached, deploy, dev, methods: shown by `--wide` and MODEL
+        optional=[11, 9, 7, 5, 2],
         width=None if wide else WIDTH,
-        right={2, 3, 4, 5, 7, 8, 9, 10},
+        right={3, 4, 5, 6, 8, 9, 10, 11},
         groups=groups,
     )
     n_head = len(lines) - len(rows)
@@ -245,8 +312,14 @@ def render_list(
         hanging="",
     )
     out += wrapped(
+        "Status on the date (--on, default today): ok = available; existing = open to existing "
+        "customers only; retiring = a retirement within 12 months; retired (listed with --all).",
+        indent="",
+        hanging="",
+    )
+    out += wrapped(
         "* derived by a stated rule, ? uncertain source, n/a not in the sources, - not "
-        "offered. Every price with its source and date: ftcost models MODEL",
+        "offered. Every price and lifecycle date with its source: ftcost models MODEL",
         indent="",
         hanging="",
     )

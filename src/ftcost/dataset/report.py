@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 import msgspec
 import numpy as np
 
-from ftcost.catalog import CatalogInfo, Method, ModelEntry, find_price
+from ftcost.catalog import CatalogInfo, Method, ModelEntry, Tier, find_price
 from ftcost.dataset.checks import ISSUE_CAP, DatasetFormat
 from ftcost.errors import PriceUnavailableError
 from ftcost.tokens import EstimatePart, Issue
@@ -230,7 +229,7 @@ def tier_costs(entry: ModelEntry, method: Method, training_tokens: int) -> list[
     return out
 
 
-def _rft_cost(entry: ModelEntry, tier: Literal["standard", "global", "developer"]) -> TierCost:
+def _rft_cost(entry: ModelEntry, tier: Tier) -> TierCost:
     try:
         price = find_price(entry, "rft_training", tier, method="rft")
     except PriceUnavailableError as exc:

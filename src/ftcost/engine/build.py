@@ -125,19 +125,29 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
     c_base = float(o.base_request_usd)
     c_ft = float(o.fine_tuned_request_usd)
     code = int(o.never_reason)
-    base_cum, ft_cum, events = costs.cumulative_series(o, v["retrain_every_months"], horizon)
+    base_cum, ft_cum, events, months = costs.cumulative_series(
+        o, v["retrain_every_months"], horizon
+    )
+    cheaper = [float(ft_cum[i]) <= float(base_cum[i]) for i in range(len(months))]
     series = [
         SeriesPoint(
-            month=m,
-            base_cumulative_usd=float(base_cum[m]),
-            fine_tuned_cumulative_usd=float(ft_cum[m]),
-            training_event=bool(events[m]),
+            month=int(m) if float(m).is_integer() else float(m),
+            base_cumulative_usd=float(base_cum[i]),
+            fine_tuned_cumulative_usd=float(ft_cum[i]),
+            training_event=bool(events[i]),
+            crossing=i > 0 and cheaper[i] != cheaper[i - 1],
         )
-        for m in range(horizon + 1)
+        for i, m in enumerate(months)
     ]
     crossover = finite(o.crossover_month)
+    first_cheaper = finite(o.first_cheaper_month)
+    end = float(o.end_month)
+    retired = end < horizon
     warnings = [*r.warnings, *value_warnings(r, v, o)]
+    warnings += _cycle_warnings(series, crossover, first_cheaper)
+    plans = r.provisioned
     return Projection(
+        headline=r.headline,
         training=TrainingCost(
             cost_usd=float(o.training_usd),
             tokens=float(o.training_tokens),
@@ -195,18 +205,29 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
             requests_per_month=finite(o.breakeven_requests_per_month),
             payback_months=finite(o.payback_months),
             crossover_month=int(crossover) if crossover is not None else None,
+            first_cheaper_month=int(first_cheaper) if first_cheaper is not None else None,
             pays=code == costs.NeverReason.PAYS,
             reason_code=REASON_CODES[code],
-            reason=reason_text(code, v, o, r.prices.months_to_shutdown),
+            reason=reason_text(
+                code,
+                v,
+                o,
+                r.prices.months_to_shutdown,
+                r.retirement_date.isoformat() if r.retirement_date else None,
+            ),
         ),
         horizon=Horizon(
             months=horizon,
+            end_month=end,
+            end_reason="fine_tuned_retirement" if retired else "horizon",
+            end_date=r.retirement_date if retired else None,
             base_usd=float(o.horizon_base_usd),
             fine_tuned_usd=float(o.horizon_fine_tuned_usd),
             net_savings_usd=float(o.horizon_net_savings_usd),
             training_events=int(o.trainings_in_horizon),
         ),
         series=series,
+        provisioned=plans if plans.base is not None or plans.fine_tuned is not None else None,
         warnings=warnings,
         assumptions=[
             *r.assumptions,
@@ -217,6 +238,31 @@ def build_projection(r: Resolved, *, seed: int, samples: int) -> Projection:
         catalog=r.catalog,
         scenario=r.scenario,
     )
+
+
+def _cycle_warnings(
+    series: list[SeriesPoint], crossover: float | None, first_cheaper: float | None
+) -> list[WarningItem]:
+    """A warning when the curves cross back: cheaper only part of each retraining cycle."""
+    crossings = [p.month for p in series if p.crossing]
+    if first_cheaper is None or len(crossings) <= 1:
+        return []
+    months = ", ".join(f"{m:g}" for m in crossings[:8])
+    tail = (
+        f"it stays cheaper from month {crossover:g} on"
+        if crossover is not None
+        else "it is not cheaper at the end of the projection"
+    )
+    return [
+        WarningItem(
+            code="cheaper_part_of_cycle",
+            field="retrain_every_months",
+            message=(
+                f"fine-tuning is cheaper only part of each retraining cycle: the curves cross "
+                f"in months {months} (each retraining makes it dearer again); {tail}"
+            ),
+        )
+    ]
 
 
 def value_warnings(
@@ -268,19 +314,6 @@ def value_warnings(
                     ),
                 )
             )
-        if (
-            st.min_examples is not None
-            and st.examples is not None
-            and st.examples < st.min_examples
-        ):
-            out.append(
-                WarningItem(
-                    code="too_few_examples",
-                    field=f"{pre}.examples",
-                    message=f"{pre}: {st.examples:g} examples; jobs need at least "
-                    f"{st.min_examples:g}",
-                )
-            )
         capped = outcome.stage_capped[..., i]
         if bool(capped):
             cap = resolved.prices.training[i].job_cap_usd
@@ -290,8 +323,9 @@ def value_warnings(
                     field=f"{pre}.rft_hours",
                     message=(
                         f"{pre}: an RFT job reaches the ${cap:,.0f} per-job cap (training + "
-                        "grading); it pauses there with a deployable checkpoint, and resuming "
-                        "bills on with no cap. Costs shown are capped."
+                        "grading); Azure pauses it there with a deployable checkpoint, and a "
+                        "resumed job bills on with no further cap. The cost shown assumes you "
+                        "resume (the full hours are billed)."
                     ),
                 )
             )

@@ -32,7 +32,12 @@ from ftcost.catalog import Catalog, Tier, check_region, resolve_model
 from ftcost.engine.estimate import estimate
 from ftcost.engine.projection import Projection, ReasonCode
 from ftcost.engine.scenario import ModelName, RegionName, Scenario
-from ftcost.errors import InvalidInputError, PriceUnavailableError, UnknownModelError
+from ftcost.errors import (
+    InvalidInputError,
+    ModelRetiredError,
+    PriceUnavailableError,
+    UnknownModelError,
+)
 
 __all__ = [
     "MAX_COMPARE_VARIANTS",
@@ -277,8 +282,8 @@ def compare(
         variant = CompareVariant(tier=tier, region=region, model=model, deployment=deployment)
         try:
             projection = estimate(_apply(s, variant), catalog, counter)
-        except PriceUnavailableError as exc:
-            unavailable.append(_unavailable(variant, exc))
+        except (PriceUnavailableError, ModelRetiredError) as exc:
+            unavailable.append(_unavailable(variant, exc))  # a retired model: skipped, with why
             continue
         except (InvalidInputError, UnknownModelError) as exc:
             if isinstance(exc, InvalidInputError) and (

@@ -13,27 +13,44 @@ per-token prices):
 * per request: ``c = ((prompt − cached) × input + cached × cached_input + output × output) / 1e6``
   with ``cached`` clipped to ``prompt``; base and fine-tuned each on their own prices.
 * training, per stage and run: ``tokens_per_epoch × epochs × training_usd_per_mtok / 1e6 +
-  rft_hours × rft_usd_per_hour + grader tokens × grader prices / 1e6``, capped at the per-job cap
-  (Azure RFT: $5,000; ``inf`` where there is none), × ``runs``; stages add up. This is the cost of
-  one *training event*.
-* hosting per month: ``deployment.count × deployment.hours_per_month × hosting_usd_per_hour``.
-* monthly: base ``V × c_base``; fine-tuned ``V × c_ft + hosting``; net savings = their difference
-  (before training).
+  rft_hours × rft_usd_per_hour + grader tokens × grader prices / 1e6`` (grader cached tokens are
+  part of the grader input tokens, as a request's cached tokens are part of its prompt),
+  × ``runs``; stages add up. This is the cost of one *training event*. Azure pauses an RFT job at
+  its per-job cap ($5,000 of training + grading) and bills a resumed job on with no cap: the cost
+  is not capped, ``stage_capped`` marks a job that pauses (the estimate assumes it is resumed).
+* hosting per month: ``deployment.count × deployment.hours_per_month × hosting_usd_per_hour``
+  (for a provisioned deployment the hourly rate is PTUs × the PTU-hour price, and its token
+  prices are 0).
+* monthly: base ``V × c_base + base_fixed`` (``base_fixed_monthly_usd``: a provisioned base
+  deployment's PTU-hours, else 0); fine-tuned ``V × c_ft + hosting``; net savings = their
+  difference (before training).
+* the projection **ends** at ``E = min(H, months_to_shutdown)``: the horizon H, or the fine-tuned
+  deployment's retirement when that comes first. Traffic, tokens and hosting accrue pro rata up
+  to E and not after.
 * training is paid up front (month 0) and again every ``retrain_every_months`` (R) months, at the
-  start of months R + 1, 2R + 1, … inside the horizon H; ``R = 0`` means never again. It is
-  amortised over ``R`` (or over ``H`` when never retrained). Trainings in the horizon:
-  ``ceil(H / R)`` (1 when never retrained).
-* break-even volume ``V* = (hosting + training / R) / (c_base − c_ft)`` (NaN when
-  ``c_base ≤ c_ft``); payback months ``= training / (V × (c_base − c_ft) − hosting)``.
+  start of months R + 1, 2R + 1, … before E and before ``months_to_training_end`` (T, the training
+  retirement that applies to the customer): a retraining at or after either does not happen.
+  ``R = 0`` means never again. Trainings in the projection: ``n = ceil(min(E, T) / R)`` (1 when
+  never retrained). Training is amortised over ``R`` when retrained inside the projection, else
+  over E: ``R = 0`` and ``R ≥ E`` are the same case (one training), with the same rules.
+* break-even volume ``V* = max(0, hosting − base_fixed + training / R) / (c_base − c_ft)`` (NaN
+  when ``c_base ≤ c_ft``); payback months ``= training / (V × (c_base − c_ft) − hosting +
+  base_fixed)``.
 * ``never_reason`` (``NeverReason`` codes): 0 pays; 1 the fine-tuned request is not cheaper;
   2 savings never cover hosting; 3 each retraining comes before the last one has paid back;
-  4 the model shuts down (``Prices.months_to_shutdown``) before payback. ``payback_months`` is
-  NaN unless the code is 0; ``months_to_repay_training`` keeps the raw figure (``inf`` when the
-  monthly net savings are not positive).
-* ``crossover_month``: the first whole month m ≥ 1 at whose end the cumulative fine-tuned cost
-  (training events included) is at or below the cumulative base cost, NaN when it never is within
-  H. Cumulative costs: base ``m × V × c_base``; fine-tuned ``m × (V × c_ft + hosting) +
-  training × n(m)`` with ``n(m) = floor((m − 1) / R) + 1`` trainings (``n(0) = 1``).
+  4 the fine-tuned deployment retires (``Prices.months_to_shutdown``) before payback; 5 payback
+  comes after the end of the projection (the horizon): fine-tuning pays only within it.
+  ``payback_months`` is NaN unless the code is 0; ``months_to_repay_training`` keeps the raw
+  figure (``inf`` when the monthly net savings are not positive).
+* ``crossover_month``: the first whole month m ≥ 1 from whose end on the cumulative fine-tuned
+  cost (training events included) stays at or below the cumulative base cost to the end E; NaN
+  when fine-tuning never pays or is not cheaper by then. Cumulative costs: base
+  ``m × V × c_base``; fine-tuned ``m × (V × c_ft + hosting) + training × n(m)`` with
+  ``n(m) = min(floor((m − 1) / R) + 1, n)`` trainings (``n(0) = 1``). Each retraining lowers the
+  difference; it stays non-negative after the event of cycle k when ``(k + 1) × payback ≤ kR + 1``,
+  a condition that, once true, holds for every later cycle (payback ≤ R).
+* ``first_cheaper_month``: the first whole month at whose end fine-tuning is at or below the base
+  cost, whether or not a later retraining makes it dearer again (NaN when never within E).
 """
 
 from __future__ import annotations
@@ -78,7 +95,8 @@ class NeverReason(enum.IntEnum):
     NOT_CHEAPER = 1
     HOSTING_NOT_COVERED = 2
     RETRAIN_BEFORE_PAYBACK = 3
-    SHUTDOWN_BEFORE_PAYBACK = 4
+    RETIRED_BEFORE_PAYBACK = 4
+    PAYBACK_AFTER_HORIZON = 5
 
 
 class StagePrices(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,7 +115,8 @@ class Prices(msgspec.Struct, frozen=True, kw_only=True):
     """Every catalog figure ``evaluate`` needs, already looked up (plain floats).
 
     ``training[0]`` prices the ``training.*`` fields, ``training[i]`` (i ≥ 1) the fields of
-    ``training.stages[i - 1]``. ``months_to_shutdown`` is the fine-tuned model's shutdown date
+    ``training.stages[i - 1]``. ``months_to_shutdown`` is the fine-tuned deployment's retirement
+    and ``months_to_training_end`` the training retirement that applies to the customer, both
     counted from ``start_date`` (``inf`` when unknown). The latency parameters are ``None`` when
     the catalog has none for that model.
     """
@@ -111,6 +130,8 @@ class Prices(msgspec.Struct, frozen=True, kw_only=True):
     fine_tuned_cached_input_usd_per_mtok: float
     fine_tuned_output_usd_per_mtok: float
     months_to_shutdown: float = math.inf
+    months_to_training_end: float = math.inf
+    base_fixed_monthly_usd: float = 0.0
     base_latency: LatencyParams | None = None
     fine_tuned_latency: LatencyParams | None = None
 
@@ -134,10 +155,12 @@ class Outcome:
     months_to_repay_training: Array  # training / monthly net savings; inf when never
     payback_months: Array  # NaN unless never_reason == 0
     trainings_in_horizon: Array
+    end_month: Array  # min(horizon, months_to_shutdown): where the projection stops
     horizon_base_usd: Array
     horizon_fine_tuned_usd: Array
     horizon_net_savings_usd: Array  # cumulative base − fine-tuned at the end of the horizon
-    crossover_month: Array  # NaN when the curves do not cross within the horizon
+    crossover_month: Array  # NaN unless fine-tuning stays cheaper from that month to the end
+    first_cheaper_month: Array  # NaN when fine-tuning is never cheaper at a month end
     never_reason: NDArray[np.int8]
     # Per training stage, on a last axis of length len(prices.training): as ``stage_cost``.
     stage_usd: Array  # USD of all runs of the stage, caps applied
@@ -195,15 +218,17 @@ def stage_cost(
     v = _getter(values)
     pre = stage_prefix(index)
     file_tokens = v(f"{pre}.tokens_per_epoch") * v(f"{pre}.epochs")
+    grader_in = v(f"{pre}.grader.input_tokens")
+    grader_cached = np.minimum(v(f"{pre}.grader.cached_input_tokens"), grader_in)
     per_job = (
         file_tokens * sp.training_usd_per_mtok
-        + v(f"{pre}.grader.input_tokens") * sp.grader_input_usd_per_mtok
-        + v(f"{pre}.grader.cached_input_tokens") * sp.grader_cached_input_usd_per_mtok
+        + (grader_in - grader_cached) * sp.grader_input_usd_per_mtok
+        + grader_cached * sp.grader_cached_input_usd_per_mtok
         + v(f"{pre}.grader.output_tokens") * sp.grader_output_usd_per_mtok
     ) / 1e6 + v(f"{pre}.rft_hours") * sp.rft_usd_per_hour
     runs = v(f"{pre}.runs")
-    capped = (per_job > sp.job_cap_usd) & (runs > 0)
-    return np.minimum(per_job, sp.job_cap_usd) * runs, capped, file_tokens * runs
+    capped = (per_job > sp.job_cap_usd) & (runs > 0)  # the job pauses at the cap; resumed
+    return per_job * runs, capped, file_tokens * runs
 
 
 def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
@@ -242,46 +267,57 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         )
         retrain = v("retrain_every_months")
         horizon = v("horizon_months")
+        end = np.minimum(horizon, prices.months_to_shutdown)
+        last_training = np.minimum(end, prices.months_to_training_end)
+        trainings = np.where(
+            retrain > 0,
+            np.maximum(1.0, np.ceil(last_training / np.where(retrain > 0, retrain, 1))),
+            1.0,
+        )
 
         saving = c_base - c_ft
-        monthly_base = volume * c_base
+        fixed = prices.base_fixed_monthly_usd
+        monthly_base = volume * c_base + fixed
         monthly_ft = volume * c_ft + hosting
         # V × (c_base − c_ft) − hosting: the same as monthly_base − monthly_ft, without the
         # cancellation of two large bills (at 1e12 requests it would swallow the hosting fee).
-        net = volume * saving - hosting
-        period = np.where(retrain > 0, retrain, horizon)
+        net = volume * saving - hosting + fixed
+        period = np.where((retrain > 0) & (retrain < end), retrain, end)
         amortised = training / period
         breakeven = np.where(
-            saving > 0, (hosting + amortised) / np.where(saving > 0, saving, 1), np.nan
+            saving > 0,
+            np.maximum(hosting - fixed + amortised, 0.0) / np.where(saving > 0, saving, 1),
+            np.nan,
         )
         repay = np.where(net > 0, training / np.where(net > 0, net, 1), np.inf)
 
         slack = 1.0 + _REL_TOL
         reason = np.where(
-            saving <= 0,
+            (saving <= 0) & (net <= 0),
             NeverReason.NOT_CHEAPER,
             np.where(
                 net <= 0,
                 NeverReason.HOSTING_NOT_COVERED,
                 np.where(
-                    (retrain > 0) & (repay > retrain * slack),
+                    (retrain > 0) & (trainings > 1) & (repay > retrain * slack),
                     NeverReason.RETRAIN_BEFORE_PAYBACK,
                     np.where(
                         repay > prices.months_to_shutdown * slack,
-                        NeverReason.SHUTDOWN_BEFORE_PAYBACK,
-                        NeverReason.PAYS,
+                        NeverReason.RETIRED_BEFORE_PAYBACK,
+                        np.where(
+                            repay > horizon * slack,
+                            NeverReason.PAYBACK_AFTER_HORIZON,
+                            NeverReason.PAYS,
+                        ),
                     ),
                 ),
             ),
         ).astype(np.int8)
         payback = np.where(reason == NeverReason.PAYS, repay, np.nan)
 
-        trainings = np.where(retrain > 0, np.ceil(horizon / np.where(retrain > 0, retrain, 1)), 1.0)
-        horizon_base = monthly_base * horizon
-        horizon_ft = monthly_ft * horizon + training * trainings
-        first = np.maximum(1.0, np.ceil(repay * (1.0 - _REL_TOL)))
-        crosses = (net > 0) & ((retrain <= 0) | (repay <= retrain * slack)) & (first <= horizon)
-        crossover = np.where(crosses, first, np.nan)
+        horizon_base = monthly_base * end
+        horizon_ft = monthly_ft * end + training * trainings
+        crossover, first_cheaper = _crossings(repay, retrain, trainings, end, reason)
 
     shape = np.broadcast_shapes(
         np.shape(training),
@@ -319,8 +355,10 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         trainings_in_horizon=out(trainings),
         horizon_base_usd=out(horizon_base),
         horizon_fine_tuned_usd=out(horizon_ft),
-        horizon_net_savings_usd=out(net * horizon - training * trainings),
+        end_month=out(end),
+        horizon_net_savings_usd=out(net * end - training * trainings),
         crossover_month=out(crossover),
+        first_cheaper_month=out(first_cheaper),
         never_reason=(reason if reason.shape == shape else np.broadcast_to(reason, shape)).astype(
             np.int8
         ),
@@ -328,6 +366,28 @@ def evaluate(values: Mapping[str, Value], prices: Prices) -> Outcome:
         stage_capped=_stack([np.broadcast_to(c, shape) for _, c, _ in per_stage], shape, np.bool_),
         stage_tokens=_stack([out(tok) for _, _, tok in per_stage], shape),
     )
+
+
+def _crossings(
+    repay: Array, retrain: Array, trainings: Array, end: Array, reason: NDArray[np.int8]
+) -> tuple[Array, Array]:
+    """(crossover month, first cheaper month): see the module doc for the rule."""
+    slack = 1.0 + _REL_TOL
+    r = np.where(retrain > 0, retrain, 0.0)
+    gap = r - repay
+    need = 2.0 * repay - r - 1.0
+    k0 = np.where(
+        (retrain <= 0) | (need <= 0),
+        0.0,
+        np.where(gap > 0, np.ceil(need / np.where(gap > 0, gap, 1.0)), trainings - 1.0),
+    )
+    k0 = np.clip(k0, 0.0, np.maximum(trainings - 1.0, 0.0))
+    stable = np.maximum(1.0, np.ceil((k0 + 1.0) * repay * (1.0 - _REL_TOL)))
+    pays = reason == NeverReason.PAYS
+    crossover = np.where(pays & (stable <= end * slack), stable, np.nan)
+    first = np.maximum(1.0, np.ceil(repay * (1.0 - _REL_TOL)))
+    first_cheaper = np.where(np.isfinite(repay) & (first <= end * slack), first, np.nan)
+    return crossover, first_cheaper
 
 
 def _stack(arrays: list[Any], shape: tuple[int, ...], dtype: Any = np.float64) -> Any:
@@ -339,19 +399,30 @@ def _stack(arrays: list[Any], shape: tuple[int, ...], dtype: Any = np.float64) -
 
 def cumulative_series(
     outcome: Outcome, retrain_every_months: Value, months: int
-) -> tuple[Array, Array, NDArray[np.bool_]]:
+) -> tuple[Array, Array, NDArray[np.bool_], Array]:
     """Cumulative base and fine-tuned cost at the end of months 0..``months`` (last axis).
 
     Month 0 is the start: base 0, fine-tuned = the first training. Trainings are paid at the
-    start of months 1, R + 1, 2R + 1, …; the third array marks the points whose cumulative cost
-    includes a new training (0, R + 1, 2R + 1, …).
+    start of months 1, R + 1, 2R + 1, … up to the ``trainings_in_horizon`` of the outcome; the
+    third array marks the points whose cumulative cost includes a new training (0, R + 1, …).
+    ``months`` is the whole months before the end; when the end (``end_month``) is not a whole
+    month, a last point at the end follows. The fourth array holds the month of each point.
     """
-    m = np.arange(months + 1, dtype=np.float64)
+    end = float(np.max(outcome.end_month)) if np.size(outcome.end_month) else float(months)
+    whole = min(months, math.floor(end + _REL_TOL))
+    points = [float(m) for m in range(whole + 1)]
+    if end - whole > _REL_TOL:
+        points.append(end)
+    m = np.asarray(points, dtype=np.float64)
     r = np.asarray(retrain_every_months, dtype=np.float64)[..., None]
+    total = np.asarray(outcome.trainings_in_horizon, dtype=np.float64)[..., None]
     base = outcome.monthly_base_usd[..., None] * m
     with np.errstate(divide="ignore", invalid="ignore"):
-        n = np.where((r > 0) & (m >= 1), np.floor((m - 1) / np.where(r > 0, r, 1)) + 1, 1.0)
-        later = (m > 1) & (r > 0) & (np.mod(m - 1, np.where(r > 0, r, 1)) == 0)
+        due = np.where(m >= 1, np.ceil(m - _REL_TOL) - 1, 0.0)  # months begun before this point
+        n = np.where((r > 0) & (m >= 1), np.floor(due / np.where(r > 0, r, 1)) + 1, 1.0)
+        n = np.minimum(n, total)
+        later = (m > 1) & (r > 0) & (np.mod(due, np.where(r > 0, r, 1)) == 0)
+        later = later & (np.floor(due / np.where(r > 0, r, 1)) + 1 <= total)
         event = (m == 0) | later
     ft = outcome.monthly_fine_tuned_usd[..., None] * m + outcome.training_usd[..., None] * n
     shape = np.broadcast_shapes(base.shape, ft.shape)
@@ -359,4 +430,5 @@ def cumulative_series(
         np.broadcast_to(base, shape).copy(),
         np.broadcast_to(ft, shape).copy(),
         np.broadcast_to(event, shape).copy(),
+        m,
     )

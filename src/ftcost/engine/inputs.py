@@ -127,9 +127,25 @@ def check_values(spec: InputSpec, values: np.ndarray, *, where: str, indexed: bo
         )
 
 
+def _follow(resolved: Resolved, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``changes``, plus the fine-tuned output tokens where they follow the base (not given)."""
+    out = dict(changes)
+    if (
+        resolved.output_follows
+        and "base.output_tokens" in out
+        and "fine_tuned.output_tokens" not in out
+    ):
+        out["fine_tuned.output_tokens"] = out["base.output_tokens"]
+    return out
+
+
 def substitute(resolved: Resolved, arrays: Mapping[str, Any]) -> dict[str, Any]:
-    """``resolved.values`` with ``arrays`` (scalars or numpy arrays) put in place."""
-    return {**resolved.values, **arrays}
+    """``resolved.values`` with ``arrays`` (scalars or numpy arrays) put in place.
+
+    As in ``estimate``, the fine-tuned output tokens follow ``base.output_tokens`` unless the
+    scenario gave them.
+    """
+    return {**resolved.values, **_follow(resolved, arrays)}
 
 
 def scenario_with(resolved: Resolved, changes: Mapping[str, float]) -> Scenario:
@@ -138,7 +154,7 @@ def scenario_with(resolved: Resolved, changes: Mapping[str, float]) -> Scenario:
     Whole-number fields are written as ints. ``retrain_every_months`` 0 means never retrained.
     """
     data: dict[str, Any] = msgspec.to_builtins(resolved.scenario)
-    for name, value in changes.items():
+    for name, value in _follow(resolved, changes).items():
         _, _, integer = _domain(name)
         node: Any = data
         parts = name.split(".")

@@ -11,9 +11,8 @@ the numbers are ``ftcost.engine.build.value_warnings``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from ftcost.catalog import ModelEntry, Price
+from ftcost.catalog import LIFECYCLE_EVENTS, ModelEntry, Price
 from ftcost.engine.projection import WarningItem
 from ftcost.engine.scenario import Scenario
 
@@ -29,7 +28,7 @@ __all__ = [
 ]
 
 HOURS_PER_MONTH = 730.0
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24.0
+DAYS_PER_MONTH = 365.25 / 12  # a date d sits at month (d - start).days / DAYS_PER_MONTH
 
 
 class Notes:
@@ -55,34 +54,37 @@ class Notes:
 
 def check_lifecycle(
     ctx: Notes, entry: ModelEntry, role: str, start: dt.date | None, horizon: int
-) -> float:
-    """Warn about lifecycle dates inside the horizon; months from start to shutdown."""
+) -> None:
+    """Warn about every lifecycle date of ``entry`` inside the horizon (all when no start)."""
     lc = entry.lifecycle
     if lc is None:
-        return math.inf
-    src = f" ({lc.status} source {lc.source})" if lc.status != "verified" else ""
-    events = (
-        ("deprecation", lc.deprecation, "is deprecated"),
-        ("training_retirement", lc.training_retirement, "stops accepting new training jobs"),
-        ("shutdown", lc.shutdown, "shuts down"),
-    )
-    for code, when, what in events:
-        if when is None:
+        return
+    for name in LIFECYCLE_EVENTS:
+        fact = getattr(lc, name)
+        if fact is None:
             continue
+        what = _EVENT_TEXT[name]
+        bound = " (no earlier than)" if fact.no_earlier_than else ""
+        src = f" ({fact.status} source {fact.source})" if fact.status != "verified" else ""
+        src = src or f" (source {fact.source})"
         if start is None:
-            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}{src}")
+            ctx.warn(f"model_{name}", f"{role} model {entry.id}: {what} {fact.date}{bound}{src}")
             continue
-        months = months_between(start, when)
-        if months <= horizon:
-            at = (
-                "before the start"
-                if months < 0
-                else f"{months:.1f} months into the {horizon}-month horizon"
+        months = months_between(start, fact.date)
+        if 0 <= months <= horizon:
+            at = f"{months:.1f} months into the {horizon}-month horizon"
+            ctx.warn(
+                f"model_{name}", f"{role} model {entry.id}: {what} {fact.date}{bound}, {at}{src}"
             )
-            ctx.warn(f"model_{code}", f"{role} model {entry.id} {what} on {when}, {at}{src}")
-    if lc.shutdown is None or start is None:
-        return math.inf
-    return months_between(start, lc.shutdown)
+
+
+_EVENT_TEXT = {
+    "base_deprecation": "base model deprecated (closed to new deployments) on",
+    "base_retirement": "base model retires on",
+    "training_existing_only": "fine-tuning open to existing customers only from",
+    "training_retirement": "no new fine-tuning jobs from",
+    "deployment_retirement": "fine-tuned deployments retire on",
+}
 
 
 def add_static_warnings(
@@ -148,16 +150,19 @@ def add_assumptions(
         f"A month is {HOURS_PER_MONTH:g} hours; hosting is billed for every hour a deployment "
         "exists, used or idle (partial-hour proration is not documented)."
     )
-    if retrain > 0:
+    if 0 < retrain < s.horizon_months:
         a.append(
             f"Training is paid up front and again every {retrain} months (at the start of "
             f"months {retrain + 1}, {2 * retrain + 1}, …); break-even amortises it over "
-            f"{retrain} months."
+            f"{retrain} months. On a cash basis, a retraining whose cycle the end of the "
+            "projection cuts short is still billed in full."
         )
     else:
+        never = "never retrained" if retrain == 0 else f"a {retrain}-month period reaches past it"
         a.append(
-            "Training is paid once (never retrained); break-even amortises it over the "
-            f"{s.horizon_months}-month horizon."
+            f"Training is paid once in the projection ({never}); break-even amortises it over "
+            "the projection (the horizon, or up to the retirement), and fine-tuning pays only "
+            "when training is repaid within it."
         )
     a.append(
         "Fine-tuned deployments are assumed to run at the base model's speed; no source "
@@ -174,11 +179,19 @@ def add_assumptions(
         )
     if s.start_date is None:
         a.append("No start date: lifecycle dates are listed but not placed in the horizon.")
+    else:
+        a.append(
+            f"Lifecycle on the start date {s.start_date} for a {s.customer} customer: a date d "
+            "sits at month (d - start).days / (365.25/12); the projection ends at the earlier "
+            "of the horizon and the fine-tuned deployment's retirement (traffic, tokens and "
+            "hosting accrue up to the end, not after); no retraining on or after the training "
+            "retirement that applies."
+        )
     a.append("Prices are list (retail) prices without discounts, reservations or batch rates.")
 
 
 def months_between(start: dt.date, end: dt.date) -> float:
-    """Months (of 730 h) from ``start`` to ``end``; negative when ``end`` is earlier."""
+    """Months (of 365.25/12 days) from ``start`` to ``end``; negative when ``end`` is earlier."""
     return (end - start).days / DAYS_PER_MONTH
 
 

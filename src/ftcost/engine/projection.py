@@ -20,6 +20,7 @@ other results (solve, simulate, inputs) name them too.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Literal
@@ -40,6 +41,8 @@ __all__ = [
     "Monthly",
     "PerRequest",
     "Projection",
+    "Provisioning",
+    "PtuPlan",
     "ReasonCode",
     "RequestCost",
     "SeriesPoint",
@@ -55,7 +58,8 @@ ReasonCode = Literal[
     "fine_tuned_not_cheaper",
     "savings_below_hosting",
     "retrain_before_payback",
-    "shutdown_before_payback",
+    "retired_before_payback",
+    "payback_after_horizon",
 ]
 
 
@@ -156,16 +160,24 @@ class BreakEven(_Out, frozen=True, kw_only=True):
 
     requests_per_month: float | None
     payback_months: float | None
-    crossover_month: int | None
+    crossover_month: int | None  # cheaper from this month on, to the end (null with a never)
+    first_cheaper_month: int | None  # cheaper at this month end, perhaps not to the end
     pays: bool
     reason_code: ReasonCode
     reason: str | None
 
 
 class Horizon(_Out, frozen=True, kw_only=True):
-    """Cumulative totals at the end of the horizon."""
+    """Cumulative totals at the end of the projection.
+
+    The projection ends at ``end_month``: the horizon (``months``), or earlier when the
+    fine-tuned deployment retires first (``end_reason``). The totals equal the last series point.
+    """
 
     months: int
+    end_month: float
+    end_reason: Literal["horizon", "fine_tuned_retirement"]
+    end_date: dt.date | None
     base_usd: float
     fine_tuned_usd: float
     net_savings_usd: float
@@ -173,12 +185,46 @@ class Horizon(_Out, frozen=True, kw_only=True):
 
 
 class SeriesPoint(_Out, frozen=True, kw_only=True):
-    """Cumulative cost at the end of one month (month 0 = the start, after the first training)."""
+    """Cumulative cost at the end of one month (month 0 = the start, after the first training).
 
-    month: int
+    Whole months up to the end; when the projection ends inside a month (a retirement), a last
+    point at that fractional month.
+    """
+
+    month: float
     base_cumulative_usd: float
     fine_tuned_cumulative_usd: float
     training_event: bool
+    crossing: bool = False  # the curves cross since the previous point (either way)
+
+
+class PtuPlan(_Out, frozen=True, kw_only=True):
+    """A provisioned (PTU) deployment: how many PTUs, how they were sized, what they cost.
+
+    ``utilisation`` is the peak's normalized tokens per minute over the PTUs' capacity (null
+    when no peak is known); a PTU deployment is billed per PTU-hour, busy or idle.
+    """
+
+    deployment: str
+    ptus: int
+    sized_by: str
+    peak_requests_per_minute: float | None
+    normalized_tpm: float | None
+    input_tpm_per_ptu: float
+    output_weight: float
+    raw_ptus: float | None
+    minimum: int
+    increment: int
+    utilisation: float | None
+    usd_per_ptu_hour: float
+    monthly_usd: float
+
+
+class Provisioning(_Out, frozen=True, kw_only=True):
+    """The PTU plans of the base and the fine-tuned setup (null where a setup is not on PTU)."""
+
+    base: PtuPlan | None = None
+    fine_tuned: PtuPlan | None = None
 
 
 class WarningItem(_Out, frozen=True, kw_only=True):
@@ -192,6 +238,7 @@ class WarningItem(_Out, frozen=True, kw_only=True):
 class Projection(_Out, frozen=True, kw_only=True):
     """Training, hosting, per-request cost, latency, break-even and the monthly series."""
 
+    headline: str | None  # said first: e.g. a Developer deployment is for evaluation only
     training: TrainingCost
     hosting: Hosting
     per_request: PerRequest
@@ -200,6 +247,7 @@ class Projection(_Out, frozen=True, kw_only=True):
     break_even: BreakEven
     horizon: Horizon
     series: list[SeriesPoint]
+    provisioned: Provisioning | None
     warnings: list[WarningItem]
     assumptions: list[str]
     catalog: CatalogInfo
@@ -214,7 +262,8 @@ REASON_CODES: dict[int, ReasonCode] = {
     costs.NeverReason.NOT_CHEAPER: "fine_tuned_not_cheaper",
     costs.NeverReason.HOSTING_NOT_COVERED: "savings_below_hosting",
     costs.NeverReason.RETRAIN_BEFORE_PAYBACK: "retrain_before_payback",
-    costs.NeverReason.SHUTDOWN_BEFORE_PAYBACK: "shutdown_before_payback",
+    costs.NeverReason.RETIRED_BEFORE_PAYBACK: "retired_before_payback",
+    costs.NeverReason.PAYBACK_AFTER_HORIZON: "payback_after_horizon",
 }
 
 
@@ -229,7 +278,11 @@ def _money(x: float) -> str:
 
 
 def reason_text(
-    code: int, values: Mapping[str, float], o: costs.Outcome, months_to_shutdown: float
+    code: int,
+    values: Mapping[str, float],
+    o: costs.Outcome,
+    months_to_shutdown: float,
+    retirement_date: str | None = None,
 ) -> str | None:
     """A sentence saying why fine-tuning never pays (None when it pays)."""
     c_base = float(o.base_request_usd)
@@ -252,9 +305,16 @@ def reason_text(
             f"{float(o.months_to_repay_training):.1f} months to repay, longer than the "
             f"{values['retrain_every_months']:g}-month retraining interval"
         )
-    if code == costs.NeverReason.SHUTDOWN_BEFORE_PAYBACK:
+    if code == costs.NeverReason.PAYBACK_AFTER_HORIZON:
         return (
-            f"the fine-tuned model shuts down {months_to_shutdown:.1f} months after "
+            f"training ({_money(float(o.training_usd))}) takes "
+            f"{float(o.months_to_repay_training):.1f} months to repay, longer than the "
+            f"{values['horizon_months']:g}-month horizon"
+        )
+    if code == costs.NeverReason.RETIRED_BEFORE_PAYBACK:
+        when = f" on {retirement_date}" if retirement_date else ""
+        return (
+            f"the fine-tuned deployment retires{when}, {months_to_shutdown:.1f} months after "
             f"the start, before payback at {float(o.months_to_repay_training):.1f} months"
         )
     return None

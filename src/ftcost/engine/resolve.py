@@ -21,33 +21,50 @@ assumptions) and the scenario as resolved.
   catalog info and the scenario as resolved.
 
 ``start_date`` null: the core never reads the clock, so adapters fill in today; when it is still
-null, deprecation and shutdown dates are listed but not placed inside the horizon.
+null, lifecycle dates are listed but not placed inside the horizon and nothing is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import cast
 
 import msgspec
 
 from ftcost.catalog import (
+    BATCH_TIERS,
+    PROVISIONED_TIERS,
     Catalog,
     CatalogInfo,
     Latency,
+    LifecycleDate,
     ModelEntry,
     ResolvedModel,
     Tier,
     check_region,
+    deployment_end,
     find_price,
+    find_ptu_price,
+    model_status,
+    training_end,
 )
 from ftcost.engine import costs
+from ftcost.engine.caching import cached_tokens
 from ftcost.engine.latency import LatencyParams, Spread
-from ftcost.engine.notes import Notes, add_assumptions, add_static_warnings, check_lifecycle
-from ftcost.engine.projection import WarningItem
+from ftcost.engine.notes import (
+    HOURS_PER_MONTH,
+    Notes,
+    add_assumptions,
+    add_static_warnings,
+    check_lifecycle,
+    months_between,
+)
+from ftcost.engine.projection import Provisioning, PtuPlan, WarningItem
+from ftcost.engine.provisioned import peak_rpm, size_ptu
 from ftcost.engine.scenario import RequestShape, Scenario, Stage, Training
 from ftcost.engine.training import StageInfo, resolve_entry, resolve_stage, token_prices
-from ftcost.errors import InvalidInputError, PriceUnavailableError
+from ftcost.errors import InvalidInputError, ModelRetiredError, PriceUnavailableError
 
 __all__ = ["NUMERIC_FIELDS", "ModelUse", "Resolved", "latency_params", "resolve"]
 
@@ -97,6 +114,10 @@ class Resolved(msgspec.Struct, frozen=True, kw_only=True):
     deployment_type: str
     region: str | None
     start_date: dt.date | None
+    retirement_date: dt.date | None  # the fine-tuned deployment's retirement, when known
+    output_follows: bool  # fine_tuned.output_tokens was not given: it follows the base
+    provisioned: Provisioning
+    headline: str | None
     warnings: tuple[WarningItem, ...]
     assumptions: tuple[str, ...]
     catalog: CatalogInfo
@@ -170,6 +191,112 @@ def _models(s: Scenario, catalog: Catalog) -> _Models:
     return _Models(region=region, trained=(rm, entry), base=base, fine_tuned=ft)
 
 
+class _Ends(msgspec.Struct, frozen=True, kw_only=True):
+    """Months from the start to the fine-tuned deployment's retirement and to the training end."""
+
+    deployment_months: float = math.inf
+    training_months: float = math.inf
+
+
+def _lifecycle(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Ends:
+    """Step 2: refuse a start the model cannot be trained or served on; warn; the end months."""
+    entry, bentry = m.trained[1], m.base[1]
+    check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
+    if bentry.id != entry.id:
+        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
+    start = s.start_date
+    if start is None:
+        return _Ends()
+    dep, train = deployment_end(entry), training_end(entry, s.customer)
+    for end in (dep, train):
+        if end is not None and end[1].date <= start:
+            raise _retired(catalog, s, entry, end[0], end[1])
+    ends = _Ends(
+        deployment_months=months_between(start, dep[1].date) if dep else math.inf,
+        training_months=months_between(start, train[1].date) if train else math.inf,
+    )
+    _end_notes(ctx, s, entry, bentry, ends)
+    return ends
+
+
+_REFUSED = {
+    "deployment_retirement": "its fine-tuned deployments retired on",
+    "training_retirement": "no new fine-tuning jobs are accepted since",
+    "training_existing_only": "fine-tuning is open to existing customers only since",
+}
+
+
+def _retired(
+    catalog: Catalog, s: Scenario, entry: ModelEntry, event: str, fact: LifecycleDate
+) -> ModelRetiredError:
+    assert s.start_date is not None
+    available = [
+        e.id
+        for _, e in catalog.models(s.provider)
+        if s.training.method in e.methods
+        and e.id != entry.id
+        and model_status(e, s.start_date, s.customer).status in ("available", "retiring")
+    ][:3]
+    tail = (
+        '; if your organisation already fine-tunes this model, set customer = "existing" '
+        "(CLI: --customer existing)"
+        if event == "training_existing_only"
+        else ""
+    )
+    return ModelRetiredError(
+        f"{entry.id} cannot be used from {s.start_date}: {_REFUSED[event]} {fact.date} "
+        f"(source {fact.source}){tail}; for a historical what-if set start_date before {fact.date}",
+        model_id=entry.id,
+        date=fact.date.isoformat(),
+        source=fact.source,
+        available=available,
+    )
+
+
+def _end_notes(ctx: Notes, s: Scenario, entry: ModelEntry, bentry: ModelEntry, ends: _Ends) -> None:
+    """Warnings and assumptions for an end inside the horizon and dropped retrainings."""
+    horizon = float(s.horizon_months)
+    end = min(horizon, ends.deployment_months)
+    if ends.deployment_months < horizon:
+        ctx.warn(
+            "projection_ends_at_retirement",
+            f"fine-tuned deployments of {entry.id} retire {ends.deployment_months:.1f} months "
+            f"after the start: the projection ends there, not at the {s.horizon_months}-month "
+            "horizon",
+        )
+    retrain = s.retrain_every_months or 0
+    if retrain > 0:
+        dropped = [
+            k * retrain
+            for k in range(1, int(end // retrain) + 2)
+            if ends.training_months <= k * retrain < end
+        ]
+        if dropped:
+            months = ", ".join(f"{k + 1}" for k in dropped)
+            ctx.warn(
+                "retraining_dropped",
+                f"retraining in month {months} does not happen: {entry.id} accepts no new "
+                f"fine-tuning jobs from month {ends.training_months:.1f} (customer = "
+                f"{s.customer}); the last trained model serves to the end",
+            )
+    base_end = bentry.lifecycle.base_retirement if bentry.lifecycle else None
+    if base_end is not None and s.start_date is not None:
+        at = months_between(s.start_date, base_end.date)
+        if at < 0:
+            ctx.warn(
+                "base_model_retired",
+                f"the base model {bentry.id} retired on {base_end.date} (source "
+                f"{base_end.source}), before the start: the base setup is priced as if it ran on "
+                "a successor at the same price",
+            )
+        if at < end:
+            verb = "retired" if at < 0 else "retires"
+            ctx.assumptions.append(
+                f"The base model {bentry.id} {verb} on {base_end.date}; the base setup is "
+                "assumed to continue at the same price on a successor."
+            )
+
+
 class _Stages(msgspec.Struct, frozen=True, kw_only=True):
     prices: tuple[costs.StagePrices, ...]
     infos: tuple[StageInfo, ...]
@@ -178,7 +305,7 @@ class _Stages(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _stages(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Stages:
-    """Step 2: every training stage (the first and ``training.stages``) with its prices."""
+    """Step 3: every training stage (the first and ``training.stages``) with its prices."""
     prices: list[costs.StagePrices] = []
     infos: list[StageInfo] = []
     values: dict[str, float] = {}
@@ -203,31 +330,59 @@ def _check_deployable(entry: ModelEntry, dep: str, field: str) -> None:
 
 
 def _deployments(ctx: Notes, s: Scenario, m: _Models) -> tuple[float, Tier, Tier]:
-    """Step 3: the hosting price and the deployment types of both setups."""
+    """Step 4: the deployment types of both setups and the hourly hosting price.
+
+    One deployment has one type: it sets both the hosting and the fine-tuned token prices. A
+    provisioned (PTU) deployment's hourly rate comes from its PTU plan (step 6).
+    """
     entry = m.trained[1]
     dep = s.deployment
+    if s.fine_tuned.deployment is not None and s.fine_tuned.deployment != dep.type:
+        raise InvalidInputError(
+            f"fine_tuned.deployment ({s.fine_tuned.deployment}) differs from deployment.type "
+            f"({dep.type}): one deployment has one type, which sets both its hosting and its "
+            "token prices; leave fine_tuned.deployment out",
+            field="fine_tuned.deployment",
+        )
     _check_deployable(entry, dep.type, "deployment.type")
+    if s.traffic.requests_per_month > 0 and (dep.count == 0 or dep.hours_per_month == 0):
+        field = "deployment.count" if dep.count == 0 else "deployment.hours_per_month"
+        raise InvalidInputError(
+            f"{s.traffic.requests_per_month:g} requests a month with {dep.count} deployment(s) "
+            f"for {dep.hours_per_month:g} hours a month: nothing would serve them ({field})",
+            field=field,
+        )
+    base_dep: Tier = s.base.deployment or "global"
+    if base_dep in BATCH_TIERS:
+        ctx.warn(
+            "batch_turnaround",
+            f"the base setup runs as {base_dep}: half the token price, but requests complete "
+            "within a 24-hour target, not in real time; it suits offline work only",
+            "base.deployment",
+        )
+    if dep.type in PROVISIONED_TIERS:
+        return 0.0, dep.type, base_dep
     hosting = ctx.figure(
         f"{entry.id} {dep.type} hosting price",
         find_price(entry, "hosting", dep.type, region=m.region, field="deployment.type"),
     )
-    ft_dep: Tier = s.fine_tuned.deployment or dep.type
-    _check_deployable(entry, ft_dep, "fine_tuned.deployment")
-    base_dep: Tier = s.base.deployment or "global"
-    return hosting, ft_dep, base_dep
+    return hosting, dep.type, base_dep
 
 
 class _Shapes(msgspec.Struct, frozen=True, kw_only=True):
-    """Step 4's result: prompt and output tokens of both setups."""
+    """Step 5's result: prompt, cached and output tokens of both setups."""
 
     base_prompt: int
     fine_tuned_prompt: int
+    base_cached: int
+    fine_tuned_cached: int
     base_output: int
     fine_tuned_output: int
 
 
-def _shapes(counter: object | None, s: Scenario, m: _Models) -> _Shapes:
-    """Step 4: prompt tokens (given or counted), output tokens and the cached-token checks."""
+def _shapes(counter: object | None, catalog: Catalog, s: Scenario, m: _Models) -> _Shapes:
+    """Step 5: prompt tokens (given or counted), cached tokens (checked against the provider's
+    caching rules, or computed from a shared prefix) and output tokens."""
     b_prompt = _count(counter, m.base[1].encoding, s.base, "base")
     f_prompt = _count(counter, m.fine_tuned[1].encoding, s.fine_tuned, "fine_tuned")
     for name, n in (("base", b_prompt), ("fine_tuned", f_prompt)):
@@ -246,40 +401,47 @@ def _shapes(counter: object | None, s: Scenario, m: _Models) -> _Shapes:
         )
     b_out = s.base.output_tokens
     f_out = s.fine_tuned.output_tokens if s.fine_tuned.output_tokens is not None else b_out
-    for name, prompt, shape in (("base", b_prompt, s.base), ("fine_tuned", f_prompt, s.fine_tuned)):
-        if shape.cached_prompt_tokens > prompt:
-            raise InvalidInputError(
-                f"{name}.cached_prompt_tokens ({shape.cached_prompt_tokens}) exceeds "
-                f"{name}.prompt_tokens ({prompt})",
-                field=f"{name}.cached_prompt_tokens",
-            )
+    rules = catalog.provider(s.provider).caching
     return _Shapes(
-        base_prompt=b_prompt, fine_tuned_prompt=f_prompt, base_output=b_out, fine_tuned_output=f_out
+        base_prompt=b_prompt,
+        fine_tuned_prompt=f_prompt,
+        base_cached=cached_tokens(rules, s.base, b_prompt, "base"),
+        fine_tuned_cached=cached_tokens(rules, s.fine_tuned, f_prompt, "fine_tuned"),
+        base_output=b_out,
+        fine_tuned_output=f_out,
     )
 
 
 def _prices(
-    ctx: Notes, s: Scenario, m: _Models, stages: _Stages, deps: tuple[float, Tier, Tier]
+    ctx: Notes,
+    s: Scenario,
+    m: _Models,
+    stages: _Stages,
+    deps: tuple[float, Tier, Tier],
+    shapes: _Shapes,
+    ends: _Ends,
+    ptu: Provisioning,
 ) -> costs.Prices:
-    """Step 5: token prices of both setups and the lifecycle, as ``costs.Prices``."""
+    """Step 7: token prices of both setups (none on PTU), with the lifecycle ends."""
     hosting, ft_dep, base_dep = deps
-    entry, bentry, fentry = m.trained[1], m.base[1], m.fine_tuned[1]
-    b_in, b_cached, b_outp = token_prices(
-        ctx, bentry, base_dep, m.region, "base", "base.deployment", s.base.cached_prompt_tokens
-    )
-    f_in, f_cached, f_outp = token_prices(
-        ctx,
-        fentry,
-        ft_dep,
-        m.region,
-        "fine_tuned",
-        "fine_tuned.deployment",
-        s.fine_tuned.cached_prompt_tokens,
-    )
-    # Lifecycle (the fine-tuned model decides payback; the base model only warns).
-    shutdown = check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
-    if bentry.id != entry.id:
-        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
+    bentry, fentry = m.base[1], m.fine_tuned[1]
+    b_in = b_cached = b_outp = f_in = f_cached = f_outp = 0.0
+    if ptu.base is None:
+        b_in, b_cached, b_outp = token_prices(
+            ctx, bentry, base_dep, m.region, "base", "base.deployment", shapes.base_cached
+        )
+    if ptu.fine_tuned is None:
+        f_in, f_cached, f_outp = token_prices(
+            ctx,
+            fentry,
+            ft_dep,
+            m.region,
+            "fine_tuned",
+            "deployment.type",
+            shapes.fine_tuned_cached,
+        )
+    else:
+        hosting = ptu.fine_tuned.ptus * ptu.fine_tuned.usd_per_ptu_hour
     return costs.Prices(
         training=stages.prices,
         hosting_usd_per_hour=hosting,
@@ -289,7 +451,9 @@ def _prices(
         fine_tuned_input_usd_per_mtok=f_in,
         fine_tuned_cached_input_usd_per_mtok=f_cached,
         fine_tuned_output_usd_per_mtok=f_outp,
-        months_to_shutdown=shutdown,
+        months_to_shutdown=ends.deployment_months,
+        months_to_training_end=ends.training_months,
+        base_fixed_monthly_usd=ptu.base.monthly_usd if ptu.base is not None else 0.0,
         base_latency=latency_params(bentry.latency),
         fine_tuned_latency=latency_params(fentry.latency),
     )
@@ -302,10 +466,10 @@ def _values(s: Scenario, stages: _Stages, shapes: _Shapes) -> dict[str, float]:
         **stages.values,
         "traffic.requests_per_month": float(s.traffic.requests_per_month),
         "base.prompt_tokens": float(shapes.base_prompt),
-        "base.cached_prompt_tokens": float(s.base.cached_prompt_tokens),
+        "base.cached_prompt_tokens": float(shapes.base_cached),
         "base.output_tokens": float(shapes.base_output),
         "fine_tuned.prompt_tokens": float(shapes.fine_tuned_prompt),
-        "fine_tuned.cached_prompt_tokens": float(s.fine_tuned.cached_prompt_tokens),
+        "fine_tuned.cached_prompt_tokens": float(shapes.fine_tuned_cached),
         "fine_tuned.output_tokens": float(shapes.fine_tuned_output),
         "deployment.count": float(dep.count),
         "deployment.hours_per_month": float(dep.hours_per_month),
@@ -333,6 +497,8 @@ def _echo(
             model=m.base[1].id,
             deployment=base_dep,
             prompt_tokens=shapes.base_prompt,
+            cached_prompt_tokens=shapes.base_cached,
+            shared_prefix_tokens=None,
             output_tokens=shapes.base_output,
             prompt=None,
             messages=None,
@@ -342,11 +508,70 @@ def _echo(
             model=frm.fine_tune_id or fentry.id,
             deployment=ft_dep,
             prompt_tokens=shapes.fine_tuned_prompt,
+            cached_prompt_tokens=shapes.fine_tuned_cached,
+            shared_prefix_tokens=None,
             output_tokens=shapes.fine_tuned_output,
             prompt=None,
             messages=None,
         ),
     )
+
+
+def _provisioning(
+    catalog: Catalog, s: Scenario, m: _Models, shapes: _Shapes, ft_dep: Tier, base_dep: Tier
+) -> Provisioning:
+    """Step 6: the PTU plans of the setups that run on provisioned deployments."""
+    rpm = peak_rpm(
+        s.traffic.requests_per_month,
+        s.traffic.peak_requests_per_minute,
+        s.traffic.peak_to_average,
+    )
+    plans: dict[str, PtuPlan] = {}
+    for role, entry, dep, shape, field in (
+        ("fine_tuned", m.trained[1], ft_dep, s.deployment, "deployment.ptu"),
+        ("base", m.base[1], base_dep, s.base, "base.ptu"),
+    ):
+        if dep not in PROVISIONED_TIERS:
+            continue
+        fig = entry.provisioned
+        where = "deployment.type" if role == "fine_tuned" else "base.deployment"
+        if fig is None or (role == "fine_tuned" and dep not in fig.fine_tuned):
+            kind = "fine-tuned " if role == "fine_tuned" else ""
+            raise PriceUnavailableError(
+                f"{entry.id}: no {kind}{dep} (PTU) deployment in the catalog", field=where
+            )
+        if role == "fine_tuned" and m.region and m.region not in fig.fine_tuned_regions:
+            raise PriceUnavailableError(
+                f"{entry.id}: fine-tuned PTU deployments are offered in "
+                f"{', '.join(fig.fine_tuned_regions) or 'no region'}, not {m.region}",
+                field="region",
+            )
+        price = find_ptu_price(catalog, s.provider, dep, m.region, field=where)
+        plans[role] = size_ptu(
+            fig,
+            deployment=dep,
+            model=entry.id,
+            role=f"the {role.replace('_', '-')} setup",
+            field=field,
+            explicit=shape.ptu,
+            rpm=rpm,
+            prompt_tokens=float(getattr(shapes, f"{role}_prompt")),
+            cached_tokens=float(getattr(shapes, f"{role}_cached")),
+            output_tokens=float(getattr(shapes, f"{role}_output")),
+            usd_per_ptu_hour=float(price.value or 0.0),
+            hours_per_month=HOURS_PER_MONTH,
+        )
+    return Provisioning(base=plans.get("base"), fine_tuned=plans.get("fine_tuned"))
+
+
+def _headline(s: Scenario) -> str | None:
+    """What an output says first, before any figure (a Developer deployment is not production)."""
+    if s.deployment.type == "developer":
+        return (
+            "Developer deployment: for evaluation only. It is deleted after 24 hours and has no "
+            "SLA, so these figures are the cost of testing, not of serving in production."
+        )
+    return None
 
 
 def _use(pair: tuple[ResolvedModel, ModelEntry], deployment: str) -> ModelUse:
@@ -361,11 +586,13 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     ctx = Notes()
     s = scenario
     m = _models(s, catalog)
+    ends = _lifecycle(ctx, catalog, s, m)
     stages = _stages(ctx, catalog, s, m)
     deps = _deployments(ctx, s, m)
     _, ft_dep, base_dep = deps
-    shapes = _shapes(counter, s, m)
-    prices = _prices(ctx, s, m, stages, deps)
+    shapes = _shapes(counter, catalog, s, m)
+    ptu = _provisioning(catalog, s, m, shapes, ft_dep, base_dep)
+    prices = _prices(ctx, s, m, stages, deps, shapes, ends, ptu)
     add_static_warnings(ctx, s, m.trained[1], m.base[1], m.region, ft_dep, base_dep)
     add_assumptions(ctx, s, m.trained[1], m.base[1], s.retrain_every_months or 0)
     fields = NUMERIC_FIELDS + tuple(
@@ -385,6 +612,10 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         deployment_type=s.deployment.type,
         region=m.region,
         start_date=s.start_date,
+        retirement_date=dep[1].date if (dep := deployment_end(m.trained[1])) else None,
+        output_follows=s.fine_tuned.output_tokens is None,
+        provisioned=ptu,
+        headline=_headline(s),
         warnings=tuple(ctx.warnings),
         assumptions=tuple(ctx.assumptions),
         catalog=catalog.provider_info(s.provider),

@@ -14,6 +14,9 @@ region                              null         null = the provider's reference
 start_date                          null         month 0 of the projection; null = the adapter
                                                  supplies today (the core never reads the clock;
                                                  with no date lifecycle dates are not checked)
+customer                            "new"        "new" | "existing": whether the organisation
+                                                 already fine-tunes this model (decides which
+                                                 training retirement applies)
 training.method                     "sft"        "sft" | "dpo" | "rft"
 training.tier                       "global"     "standard" (regional) | "global" | "developer"
 training.tokens_per_epoch           null         tokens in the training file (SFT/DPO; required
@@ -31,19 +34,31 @@ training.grader.*_tokens            0            grader tokens per RFT job
 training.stages                     []           further stages after the first (e.g. DPO after
                                                  SFT), same tier; each has the fields above
                                                  (method default "dpo") and adds up
-deployment.type                     "global"     deployment type of the fine-tuned model
+deployment.type                     "global"     deployment type of the fine-tuned model: its
+                                                 hosting and token prices ("provisioned" = PTU)
+deployment.ptu                      null         PTUs per provisioned deployment; null = sized
+                                                 from the peak traffic
 deployment.count                    1            deployments kept running
 deployment.hours_per_month          730          hours each deployment exists per month
 traffic.requests_per_month          0            0 still gives the break-even volume
+traffic.peak_requests_per_minute    null         peak load, for sizing provisioned (PTU)
+                                                 deployments
+traffic.peak_to_average             null         or the peak as a multiple of the average rate
 base / fine_tuned .model            null         null = ``model``; base may be another (larger)
                                                  model (distillation); fine_tuned must resolve
                                                  to ``model``
 base.deployment                     "global"     deployment type of the base model
-fine_tuned.deployment               null         null = ``deployment.type``
+fine_tuned.deployment               null         null or ``deployment.type`` (one deployment has
+                                                 one type; another value is an error)
+base.ptu                            null         PTUs of a provisioned base deployment
 *.prompt_tokens                     null         prompt tokens per request; or give ``prompt``
                                                  (text) and/or ``messages`` to count them with
                                                  the model's own encoding
 *.cached_prompt_tokens              0            of those, tokens billed at the cached-input rate
+                                                 (0, or a count the provider's caching rules
+                                                 allow: at least 1,024, then in 128-token steps)
+*.shared_prefix_tokens              null         or: the first N prompt tokens are identical in
+                                                 every request; the cached count follows
 base.output_tokens                  (required)   completion tokens per request
 fine_tuned.output_tokens            null         null = ``base.output_tokens``
 retrain_every_months                6            0 or null = trained once, never again
@@ -93,6 +108,7 @@ MAX_MONTHS = 600
 MAX_TEXT = 10_000_000  # characters of prompt text
 MAX_MESSAGES = 100_000
 MAX_STAGES = 20
+MAX_PTU = 100_000  # per deployment (Azure quota limit)
 
 ModelName = Annotated[str, Meta(min_length=1, max_length=300)]
 RegionName = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -125,9 +141,11 @@ class RequestShape(_Base, frozen=True, kw_only=True):
     deployment: Tier | None = None
     prompt_tokens: Tokens | None = None
     cached_prompt_tokens: Tokens = 0
+    shared_prefix_tokens: Tokens | None = None
     output_tokens: Tokens | None = None
     prompt: Annotated[str, Meta(max_length=MAX_TEXT)] | None = None
     messages: Annotated[list[Message], Meta(max_length=MAX_MESSAGES)] | None = None
+    ptu: Annotated[int, Meta(ge=1, le=MAX_PTU)] | None = None
 
 
 class Grader(_Base, frozen=True, kw_only=True):
@@ -172,12 +190,15 @@ class Deployment(_Base, frozen=True, kw_only=True):
     type: Tier = "global"
     count: Annotated[int, Meta(ge=0, le=MAX_DEPLOYMENTS)] = 1
     hours_per_month: Annotated[float, Meta(ge=0.0, le=MAX_HOURS_PER_MONTH)] = 730.0
+    ptu: Annotated[int, Meta(ge=1, le=MAX_PTU)] | None = None
 
 
 class Traffic(_Base, frozen=True, kw_only=True):
     """Requests per month served by either setup."""
 
     requests_per_month: Annotated[float, Meta(ge=0.0, le=MAX_REQUESTS)] = 0.0
+    peak_requests_per_minute: Annotated[float, Meta(ge=0.0, le=MAX_REQUESTS)] | None = None
+    peak_to_average: Annotated[float, Meta(ge=1.0, le=10_000.0)] | None = None
 
 
 class Scenario(_Base, frozen=True, kw_only=True):
@@ -189,6 +210,7 @@ class Scenario(_Base, frozen=True, kw_only=True):
     provider: ProviderId = "azure"
     region: RegionName | None = None
     start_date: dt.date | None = None
+    customer: Literal["new", "existing"] = "new"
     training: Training = Training()
     deployment: Deployment = Deployment()
     traffic: Traffic = Traffic()

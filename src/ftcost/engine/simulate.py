@@ -128,7 +128,7 @@ class SimulateResult(_Base, frozen=True, kw_only=True):
     seed: int
     fields: list[str]  # the fields that were drawn, in draw order
     p_payback_within_horizon: float
-    p_pays: float  # pays back at all (before retraining and shutdown)
+    p_pays: float  # pays back at all (before retraining and retirement)
     never_count: int  # samples that never pay back
     never_reasons: dict[ReasonCode, int]  # never_count split by reason
     monthly_net_savings_usd: Percentiles
@@ -203,8 +203,16 @@ def draw_samples(
         x = _draw(d, samples, rng)
         clipped = int(np.count_nonzero((x < spec.low) | (x > spec.high)))
         x = np.clip(x, spec.low, spec.high)
+        raw = x
         if spec.integer:
             x = np.round(x)
+        if name == "retrain_every_months":
+            # a drawn period that rounds to 0 is still a retraining period (0 means "never"):
+            # it becomes one month; only a draw of exactly 0 (e.g. fixed 0) means never
+            short = (raw > 0) & (x < 1.0)
+            if bool(np.any(short)):
+                notes.append(f"{name}: {int(np.count_nonzero(short))} draws raised to 1 month")
+                x = np.where(short, 1.0, x)
         if clipped:
             notes.append(f"{name}: {clipped} draws clipped to [{spec.low:g}, {spec.high:g}]")
         drawn[name] = x

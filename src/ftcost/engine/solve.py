@@ -8,11 +8,11 @@ Targets, as a *margin* g(x) that is ≥ 0 exactly where the target is met:
 * ``break_even``: monthly net savings cover the amortised training,
   ``g = monthly_net_savings − training / R`` (R = ``retrain_every_months``, or the horizon when
   never retrained). Solving ``traffic.requests_per_month`` gives the Projection's break-even
-  volume V*. The model's shutdown date is not part of this target (as for V*); a note says so
-  when the projection at the answer does not pay because of it.
+  volume V*. The fine-tuned deployment's retirement is not part of this target (as for V*); a
+  note says so when the projection at the answer does not pay because of it.
 * ``payback``: training is repaid within ``payback_months`` (default: the horizon) and before
-  the next retraining and before the shutdown, ``g = monthly_net_savings × M − training`` with
-  ``M = min(payback_months, R, months to shutdown)``.
+  the next retraining and before the retirement, ``g = monthly_net_savings × M − training`` with
+  ``M = min(payback_months, R, months to retirement)``.
 
 Method:
 
@@ -162,6 +162,14 @@ def _domain(r: Resolved, spec: InputSpec) -> tuple[float, float]:
         high = min(high, r.values[name.replace(".cached_prompt_tokens", ".prompt_tokens")])
     elif name == "retrain_every_months":
         low = max(low, 1.0)  # 0 means "never retrained": not a point on the same curve
+    elif name in ("deployment.count", "deployment.hours_per_month"):
+        if r.values["traffic.requests_per_month"] > 0:
+            low = max(low, 1.0 if spec.integer else 1e-6)  # traffic needs a deployment
+    elif name.endswith(".rft_hours"):
+        stage = 0 if name == "training.rft_hours" else int(name.split("[")[1].split("]")[0]) + 1
+        limit = r.stages[stage].job_hours_limit
+        if limit is not None:
+            high = min(high, limit)  # a job fails after this many hours
     return low, high
 
 

@@ -221,6 +221,26 @@ def _nullable(a: np.ndarray) -> list[float | None]:
     return out
 
 
+def _check_served(r: Resolved, fields: list[str], values: list[np.ndarray]) -> None:
+    """As in ``estimate``: no grid point may serve traffic with no deployment or no hours."""
+    by_field = dict(zip(fields, values, strict=True))
+    traffic = by_field.get("traffic.requests_per_month")
+    busy = (
+        bool(np.any(traffic > 0))
+        if traffic is not None
+        else (r.values["traffic.requests_per_month"] > 0)
+    )
+    for i, name in enumerate(fields):
+        if name in ("deployment.count", "deployment.hours_per_month") and busy:
+            zero = np.flatnonzero(values[i] == 0)
+            if zero.size:
+                where = f"axes[{i}].values[{int(zero[0])}]"
+                raise InvalidInputError(
+                    f"{where}: {name} 0 with traffic: nothing would serve the requests",
+                    field=where,
+                )
+
+
 def sweep(request: SweepRequest, catalog: Catalog, counter: object | None = None) -> SweepResult:
     """Grids of net savings, payback and break-even over one or two axes (see module doc)."""
     r = resolve_in_request(request.scenario, catalog, counter)
@@ -242,6 +262,7 @@ def sweep(request: SweepRequest, catalog: Catalog, counter: object | None = None
             field="axes",
         )
     fields = [s.field for s in specs]
+    _check_served(r, fields, values)
     grid = sweep_grid(r, fields, values)
     notes = [
         f"{s.field}: range points are rounded to whole numbers; repeats are dropped"

@@ -41,6 +41,7 @@ class StageInfo(msgspec.Struct, frozen=True, kw_only=True):
     job_tokens_limit: float | None
     min_examples: float | None
     examples: float | None
+    job_hours_limit: float | None = None  # RFT: a job fails after this many hours
 
 
 def auto_epochs(examples: int | None) -> int:
@@ -114,8 +115,23 @@ def resolve_stage(
             f"{entry.id} has no {tier!r} training tier; tiers: {', '.join(entry.tiers)}",
             field="training.tier",
         )
+    lim = entry.limits
+    minimum = _limit(lim.min_examples)
+    if st.examples is not None and minimum is not None and st.examples < minimum:
+        # the same severity as ftcost analyze: the service rejects the file
+        raise InvalidInputError(
+            f"{pre}: {st.examples} examples; {entry.id} fine-tuning jobs need at least {minimum:g}",
+            field=f"{pre}.examples",
+        )
     grader = st.grader
-    grader_tokens = grader.input_tokens + grader.cached_input_tokens + grader.output_tokens
+    if grader.cached_input_tokens > grader.input_tokens:
+        raise InvalidInputError(
+            f"{pre}.grader.cached_input_tokens ({grader.cached_input_tokens}) exceeds "
+            f"{pre}.grader.input_tokens ({grader.input_tokens}): cached tokens are part of the "
+            "input, as in a request",
+            field=f"{pre}.grader.cached_input_tokens",
+        )
+    grader_tokens = grader.input_tokens + grader.output_tokens
     label = f"{entry.id} {tier} {st.method.upper()} training"
     sp = costs.StagePrices(method=st.method)
     grader_id: str | None = None
@@ -128,6 +144,13 @@ def resolve_stage(
         p = find_price(
             entry, "rft_training", tier, region=region, method="rft", field=f"{pre}.method"
         )
+        hours = _limit(lim.job_hours)
+        if hours is not None and st.rft_hours > hours:
+            raise InvalidInputError(
+                f"{pre}.rft_hours: {st.rft_hours:g} hours; a fine-tuning job fails after "
+                f"{hours:g} hours ({entry.id}); split the training into several runs",
+                field=f"{pre}.rft_hours",
+            )
         cap = entry.limits.rft_job_cap_usd
         sp = msgspec.structs.replace(
             sp,
@@ -185,14 +208,14 @@ def resolve_stage(
         )
     else:
         epochs = st.epochs
-    lim = entry.limits
     info = StageInfo(
         method=st.method,
         tier=tier,
         epochs_auto=st.epochs == "auto",
         grader_model=grader_id,
         job_tokens_limit=_limit(lim.job_tokens),
-        min_examples=_limit(lim.min_examples),
+        min_examples=minimum,
+        job_hours_limit=_limit(lim.job_hours),
         examples=float(st.examples) if st.examples is not None else None,
     )
     values = {

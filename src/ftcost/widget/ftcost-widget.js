@@ -16,6 +16,7 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const DEFAULT_DEBOUNCE_MS = 350;
 const DEFAULT_MODEL = "gpt-4.1-mini";
 const HOURS_PER_MONTH = 730;
+const STATUS_NOTES = { existing_customers_only: "existing customers only", retiring: "retiring" };
 const TIER_LABELS = { global: "Global", standard: "Standard (regional)", developer: "Developer" };
 const METHOD_LABELS = { sft: "Supervised (SFT)", dpo: "Preference (DPO)", rft: "Reinforcement (RFT)" };
 const PROVIDERS = [
@@ -188,6 +189,8 @@ td .range { display: block; font-size: .85em; color: var(--_muted); }
 .chart-wrap { margin: 1rem 0 0; min-width: 0; }
 svg.chart { display: block; width: 100%; height: auto; }
 .chart .axis, .chart .tick line { stroke: var(--_muted); stroke-width: 1; }
+.chart .end line { stroke: var(--_muted); stroke-width: 1.5; }
+.chart .end text { fill: var(--_muted); font-size: 12px; }
 .chart .grid { stroke: var(--_border); stroke-width: .5; stroke-dasharray: 2 3; }
 .chart text { fill: var(--_fg); font-size: 12px; font-family: inherit; }
 .chart .line { fill: none; stroke-width: 2.5; stroke-linejoin: round; }
@@ -551,6 +554,7 @@ export class FtcostEstimator extends HTMLElement {
         tiers: m.training_tiers || [],
         deployments: m.deployments || [],
         regions: m.regions || [],
+        status: (m.status && m.status.status) || "available",
       }))
       .filter((m) => m.id && (!m.provider || m.provider === provider));
     this._modelsReady = true;
@@ -603,7 +607,9 @@ export class FtcostEstimator extends HTMLElement {
       const hit = target !== "" && m.names.includes(target.toLowerCase());
       const value = hit ? target : m.label;
       if (hit) chosen = value;
-      options.push(h("option", { value, text: m.label === m.id ? m.id : `${m.label} (${m.id})` }));
+      const name = m.label === m.id ? m.id : `${m.label} (${m.id})`;
+      const note = STATUS_NOTES[m.status];
+      options.push(h("option", { value, text: note ? `${name}, ${note}` : name }));
     }
     if (chosen === null && want) {
       // A name the catalog does not know: kept, so the API's answer explains it beside the field.
@@ -897,20 +903,32 @@ export class FtcostEstimator extends HTMLElement {
     const W = Math.round(Math.min(720, Math.max(280, this._chartWrap.clientWidth || 600)));
     const H = Math.round(Math.min(320, Math.max(210, W * 0.5)));
     const crossing = findCrossing(points, p.break_even);
-    // The break-even label gets a band of its own above the plot, clear of lines and ticks.
-    const L = 56, R = 14, T = crossing ? 38 : 16, B = 40;
+    const horizon = p.horizon || {};
+    const retires = horizon.end_reason === "fine_tuned_retirement";
+    // The break-even and retirement labels get a band each above the plot, clear of the lines
+    // and the ticks.
+    const bands = (crossing ? 1 : 0) + (retires ? 1 : 0);
+    const L = 56, R = 14, T = 16 + 22 * bands, B = 40;
+    const labelX = (cx, text, perChar) => {
+      const half = text.length * perChar; // about half the width of the 12px text
+      return Math.min(Math.max(cx, L + half), W - R - half);
+    };
     this._chartWidth = W;
     const months = points.map((q) => q.month);
-    const x0 = Math.min(0, ...months), x1 = Math.max(...months);
+    // The axis spans the horizon; when the fine-tuned deployment retires first, the lines stop
+    // at the end of the projection and a marker says so.
+    const x0 = Math.min(0, ...months), x1 = Math.max(...months, horizon.months || 0);
     const yMax = niceMax(Math.max(...points.map((q) => Math.max(q.base, q.ft)), 0));
     const x = (m) => L + ((m - x0) / (x1 - x0 || 1)) * (W - L - R);
     const y = (v) => T + (1 - v / (yMax || 1)) * (H - T - B);
 
     const titleText = "Cumulative cost over the months, base vs fine-tuned";
     const last = points[points.length - 1];
+    const ends = horizon.end_reason === "fine_tuned_retirement"
+      ? ` The projection ends when the fine-tuned deployment retires (${horizon.end_date}).` : "";
     const descText =
-      `After ${last.month} months: base ${formatUsd(last.base)}, fine-tuned ${formatUsd(last.ft)}. ` +
-      (crossing ? `The fine-tuned setup becomes cheaper in month ${crossing.month}.` : "The curves do not cross in this horizon.");
+      `After ${formatMonths(last.month)}: base ${formatUsd(last.base)}, fine-tuned ${formatUsd(last.ft)}. ` +
+      (crossing ? `The fine-tuned setup is cheaper from month ${crossing.month} on.` : "The curves do not cross for good in this projection.") + ends;
     const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title chart-desc", "data-testid": "chart-svg" });
     svg.append(s("title", { id: "chart-title" }, titleText), s("desc", { id: "chart-desc" }, descText));
 
@@ -940,12 +958,21 @@ export class FtcostEstimator extends HTMLElement {
       s("polyline", { class: `line ${cls}`, "data-testid": testid, points: points.map((q) => `${x(q.month).toFixed(1)},${y(q[key]).toFixed(1)}`).join(" ") });
     svg.append(line("base", "line-base", "chart-line-base"), line("ft", "line-ft", "chart-line-ft"));
 
+    if (retires) {
+      const ex = x(horizon.end_month);
+      const ly = T - 14 - (crossing ? 22 : 0);
+      const text = `Retires ${horizon.end_date || ""}`.trim();
+      const g = s("g", { class: "end", "data-testid": "chart-end", "data-month": horizon.end_month });
+      g.append(s("line", { x1: ex, x2: ex, y1: ly + 4, y2: H - B, "stroke-dasharray": "4 3" }));
+      g.append(s("text", { x: labelX(ex, text, 3.4), y: ly, "text-anchor": "middle", "data-testid": "chart-end-label" }, text));
+      svg.append(g);
+    }
+
     if (crossing) {
       const cx = x(crossing.x), cy = y(crossing.y);
       const g = s("g", { class: "crossing", "data-testid": "chart-crossing", "data-month": crossing.month });
       const label = `Break-even: month ${crossing.month}`;
-      const half = label.length * 3.7; // about half the width of 12px bold text
-      const tx = Math.min(Math.max(cx, L + half), W - R - half);
+      const tx = labelX(cx, label, 3.7); // bold
       g.append(s("line", { x1: cx, x2: cx, y1: T - 8, y2: H - B }));
       g.append(s("circle", { cx, cy, r: 6 }));
       g.append(s("text", { x: tx, y: T - 14, "text-anchor": "middle", "data-testid": "chart-crossing-label" }, label));
@@ -984,10 +1011,13 @@ function seriesPoints(series) {
 
 /** Where the fine-tuned cumulative cost drops to or below the base: {month, x, y} or null. */
 function findCrossing(points, breakEven) {
-  const given = breakEven ? breakEven.crossing_month ?? breakEven.crossover_month : undefined;
+  // Only a projection that pays has a break-even marker, at the month the API names (from
+  // then on fine-tuning stays cheaper to the end); a "never" never gets one.
+  const given = breakEven ? breakEven.crossover_month : undefined;
+  if (!breakEven || !breakEven.pays || given === null || given === undefined) return null;
   for (let i = 1; i < points.length; i++) {
     const prev = points[i - 1], q = points[i];
-    if (prev.ft > prev.base && q.ft <= q.base) {
+    if (q.month === given && prev.ft > prev.base && q.ft <= q.base) {
       const d0 = prev.ft - prev.base, d1 = q.ft - q.base;
       const t = d0 / (d0 - d1);
       return {
@@ -997,7 +1027,8 @@ function findCrossing(points, breakEven) {
       };
     }
   }
-  return null;
+  const at = points.find((q) => q.month === given);
+  return at ? { month: given, x: given, y: at.base } : null;
 }
 
 /** "Fine-tuned vs base at p50: first token -0.16 s (-28%), whole response -0.15 s (-6%)." */
