@@ -68,11 +68,20 @@ def _table(
     return f"{table}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _chart(series: Sequence[SeriesPoint], crossover: int | None) -> str:
-    """Cumulative cost of both setups by month, as an inline SVG line chart."""
-    w, h, left, right, top, bottom = 720, 300, 70, 16, 30, 40
+def _chart(
+    series: Sequence[SeriesPoint],
+    crossover: int | None,
+    *,
+    horizon_months: float,
+    retires: str | None,
+) -> str:
+    """Cumulative cost of both setups by month, as an inline SVG line chart; the break-even
+    and the retirement of the fine-tuned deployment (``retires``: its date) are labelled in
+    bands above the plot."""
+    w, h, left, right, bottom = 720, 300, 70, 16, 40
+    top = 16 + 22 * ((crossover is not None) + (retires is not None))
     months = [s.month for s in series]
-    x0, x1 = min(0, *months), max(months)
+    x0, x1 = min(0, *months), max(*months, horizon_months)
     top_usd = max(max(s.base_cumulative_usd, s.fine_tuned_cumulative_usd) for s in series) or 1.0
 
     def x(m: float) -> float:
@@ -114,6 +123,17 @@ def _chart(series: Sequence[SeriesPoint], crossover: int | None) -> str:
         parts.append(
             f"<text x='{min(max(cx, left + 80), w - right - 80):.1f}' y='{top - 14}' "
             f"text-anchor='middle' font-weight='700'>Break-even: month {crossover}</text>"
+        )
+    if retires is not None:
+        ex = x(months[-1])
+        ly = top - 14 - (22 if crossover is not None else 0)
+        parts.append(
+            f"<line x1='{ex:.1f}' x2='{ex:.1f}' y1='{ly + 4}' y2='{h - bottom}' "
+            "stroke='#4a5260' stroke-dasharray='4 3'/>"
+        )
+        parts.append(
+            f"<text x='{min(max(ex, left + 70), w - right - 70):.1f}' y='{ly}' "
+            f"text-anchor='middle'>Retires {_e(retires)}</text>"
         )
     parts.append("</svg>")
     parts.append(
@@ -193,7 +213,14 @@ def render_html(p: Projection, catalog: Catalog) -> str:
         "<h2>Summary</h2>",
         _table(["", ""], summary, {1}),
         "<h2>Cumulative cost</h2>",
-        _chart(p.series, be.crossover_month) if p.series else "<p>No series.</p>",
+        _chart(
+            p.series,
+            be.crossover_month,
+            horizon_months=hz.months,
+            retires=str(hz.end_date) if hz.end_reason == "fine_tuned_retirement" else None,
+        )
+        if p.series
+        else "<p>No series.</p>",
         "<h2>Latency (p50, p10–p90)</h2>",
         _table(["", "base", "fine-tuned"], lat_rows, set()),
         f"<p>{_e(change)}</p>" if change else "",
