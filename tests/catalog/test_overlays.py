@@ -157,7 +157,7 @@ def test_custom_model_is_listed_and_resolves(
     resolved = resolve_model(catalog, "ACME-MINI")
     assert (resolved.provider, resolved.entry.id) == ("openai", "acme-distilled-mini")
     assert len(list(catalog.models("openai"))) == 12  # the 11 shipped models and this one
-    assert main(["models", "--provider", "openai", "--pricing", str(sheet)]) == 0
+    assert main(["models", "--provider", "openai", "--pricing", str(sheet), "--wide"]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("acme-distilled-mini"))
     # training global 2.00, hosting 0.00, input 0.50, no cached price, uncertain output 2.00?
@@ -176,7 +176,7 @@ def test_another_currency_replaces_the_providers_prices(
     assert openai.currency == "EUR"
     assert [m.id for m in openai.models] == ["gpt-4.1-nano-2025-04-14"]
     assert catalog.provider("azure").currency == "USD"  # the other provider is untouched
-    assert main(["models", "--provider", "openai", "--pricing", str(sheet)]) == 0
+    assert main(["models", "--provider", "openai", "--pricing", str(sheet), "--wide"]) == 0
     out = capsys.readouterr().out
     assert "training EUR/1M tok" in out
     assert "Catalog openai-eur-2026-03 (EUR, prices as of 2026-03-01 to 2026-03-01)" in out

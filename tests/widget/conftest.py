@@ -255,6 +255,20 @@ def fmt_months(value: float) -> str:
     return f"{text} {'month' if text == '1.0' else 'months'}"
 
 
+def fmt_duration(months: float) -> str:
+    """A duration in months: whole hours under 2 days, whole days under 2 months, else months."""
+    hours = months * 730
+    if hours < 1:
+        return "under 1 hour"
+    if hours < 47.5:
+        n = int(Decimal(hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return f"{n} {'hour' if n == 1 else 'hours'}"
+    days = hours / 24
+    if days < 59.5:
+        return f"{int(Decimal(days).quantize(Decimal(1), rounding=ROUND_HALF_UP))} days"
+    return fmt_months(months)
+
+
 def fmt_seconds(value: float) -> str:
     """Seconds with 2 decimals."""
     return f"{_grouped(_shortest(value), 2)} s"
@@ -262,7 +276,11 @@ def fmt_seconds(value: float) -> str:
 
 @pytest.fixture(scope="session")
 def fmt() -> types.SimpleNamespace:
-    """The formatting rules above, for the tests: ``fmt.usd``, ``fmt.count``, ``fmt.months``…"""
+    """The formatting rules above, for the tests: ``fmt.usd``, ``fmt.count``, ``fmt.duration``…"""
     return types.SimpleNamespace(
-        usd=fmt_usd, count=fmt_count, months=fmt_months, seconds=fmt_seconds
+        usd=fmt_usd,
+        count=fmt_count,
+        months=fmt_months,
+        duration=fmt_duration,
+        seconds=fmt_seconds,
     )

@@ -107,7 +107,7 @@ def assert_card_shows(page: Page, projection: dict[str, Any], fmt: Any) -> None:
     expected_volume = "never" if volume is None else f"{fmt.count(-(-volume // 1))} requests/month"
     assert tid(page, "break-even-volume").inner_text() == expected_volume
     payback_text = tid(page, "payback").inner_text().split("\n")
-    assert payback_text[0] == ("never" if payback is None else fmt.months(payback))
+    assert payback_text[0] == ("never" if payback is None else fmt.duration(payback))
     if be["reason"]:
         expect(tid(page, "break-even-reason")).to_have_text(be["reason"])
 
@@ -274,22 +274,38 @@ def test_never_pays_shows_never_and_the_reason(new_page: Any, live_api: Any, fmt
 
 
 def test_problem_detail_appears_next_to_the_named_field(new_page: Any, live_api: Any) -> None:
-    """A 4xx problem naming a field is shown beside that input (aria-invalid, described by it)."""
+    """Problems read as sentences beside the field they concern, never the validator's text.
+
+    A negative number is caught before sending; a value the API refuses (above its bound) comes
+    back as a 400 problem naming the field, shown as a sentence with the field's label.
+    """
     probe, log, _ = open_widget(new_page, live_api, {"model": "gpt-4.1-mini"})
     page = probe.page
     settle(page)
+    sent_before = len(log.requests)
 
-    tid(page, "input-requests").fill("-5")
+    requests_input = tid(page, "input-requests")
+    requests_input.fill("-5")
+    tid(page, "compute").click()
+    expect(tid(page, "error-requests")).to_have_text("Requests per month must be 0 or more.")
+    expect(requests_input).to_have_attribute("aria-invalid", "true")
+    expect(tid(page, "results")).to_have_attribute("data-state", "stale")
+    assert len(log.requests) == sent_before  # nothing sent that the API would refuse
+
+    requests_input.fill("2000000000000")
     tid(page, "compute").click()
     sent, status, problem = last_exchange(page, log, live_api)
-    assert sent["traffic"]["requests_per_month"] == -5
-    assert 400 <= status < 500
+    assert sent["traffic"]["requests_per_month"] == 2e12
+    assert status == 400
     assert problem["field"] == "traffic.requests_per_month"
+    assert "`" in problem["detail"]  # the validator's own wording...
     response = log.requests[-1].response()
     assert response is not None
     assert response.headers["content-type"].startswith("application/problem+json")
-    requests_input = tid(page, "input-requests")
-    expect(tid(page, "error-requests")).to_have_text(problem["detail"])
+    # ...reads as a sentence on the card.
+    expect(tid(page, "error-requests")).to_have_text(
+        "Requests per month must be at most 1,000,000,000,000."
+    )
     expect(requests_input).to_have_attribute("aria-invalid", "true")
     expect(requests_input).to_have_attribute("aria-describedby", "requests-error")
     expect(tid(page, "top-error")).to_have_text("")
@@ -308,7 +324,10 @@ def test_problem_detail_appears_next_to_the_named_field(new_page: Any, live_api:
     probe2, log2, _ = open_widget(new_page, live_api, {"model": "gpt-9-imaginary"})
     _, status, problem = last_exchange(probe2.page, log2, live_api)
     assert status == 404
-    expect(tid(probe2.page, "error-model")).to_have_text(problem["detail"])
+    assert problem["detail"].startswith("unknown model 'gpt-9-imaginary'")
+    expect(tid(probe2.page, "error-model")).to_have_text(
+        "U" + problem["detail"][1:] + ("" if problem["detail"].endswith(".") else ".")
+    )
     assert probe.errors == probe2.errors == []
 
 
@@ -477,3 +496,16 @@ def test_formatting_rules_match_the_documented_ones(new_page: Any, live_api: Any
     )
     expected = [[fmt.usd(v), fmt.count(v), fmt.months(v), fmt.seconds(v)] for v in values]
     assert got == expected
+
+    months = [0, 0.001, 0.0070, 1 / 730, 0.0636, 0.065, 0.5, 1.9, 1.97, 2.5, 12, 30.25]
+    durations = probe.page.evaluate(
+        """async (vals) => {
+            const m = await import('/widget/ftcost-widget.js');
+            return vals.map((v) => m.formatDuration(v));
+        }""",
+        months,
+    )
+    assert durations == [fmt.duration(v) for v in months]
+    assert durations[:4] == ["under 1 hour", "under 1 hour", "5 hours", "1 hour"]
+    assert durations[4:9] == ["46 hours", "47 hours", "15 days", "58 days", "2.0 months"]
+    assert durations[-2:] == ["12.0 months", "30.3 months"]

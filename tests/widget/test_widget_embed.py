@@ -122,7 +122,7 @@ def test_element_on_an_allowed_origin_shows_the_projection(
     expect(shown("per-request-savings")).to_have_text(
         fmt.usd(projection["per_request"]["savings_usd"])
     )
-    expect(shown("payback")).to_have_text(fmt.months(projection["break_even"]["payback_months"]))
+    expect(shown("payback")).to_have_text(fmt.duration(projection["break_even"]["payback_months"]))
     expect(shown("chart-crossing")).to_have_attribute(
         "data-month", str(projection["break_even"]["crossover_month"])
     )

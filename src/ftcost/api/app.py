@@ -19,15 +19,16 @@ from litestar import Litestar, Request, get
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from ftcost import __version__
 from ftcost.api.cache import ResponseCache
+from ftcost.api.csv_output import CsvOutput
+from ftcost.api.docs import OfflineSwaggerPlugin
 from ftcost.api.limits import Guard, HeavyWork
 from ftcost.api.middleware import RefusedPreflight, RequestContext
-from ftcost.api.openapi import StrictStructSchemaPlugin
+from ftcost.api.openapi import GeneratorFriendlyOpenAPIConfig, StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
 from ftcost.api.routes import ROUTES, Services
 from ftcost.api.routes_analysis import ANALYSIS_ROUTES
@@ -70,8 +71,8 @@ _TAGS = [
 
 
 def openapi_config() -> OpenAPIConfig:
-    """OpenAPI 3.1 metadata; litestar's Swagger UI at ``/docs``."""
-    return OpenAPIConfig(
+    """OpenAPI 3.1 metadata; Swagger UI at ``/docs``, served from ftcost itself (offline)."""
+    return GeneratorFriendlyOpenAPIConfig(
         title="ftcost",
         version=__version__,
         description=_DESCRIPTION,
@@ -80,7 +81,7 @@ def openapi_config() -> OpenAPIConfig:
         servers=[Server(url="/", description="this server")],
         tags=_TAGS,
         path="/docs",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        render_plugins=[OfflineSwaggerPlugin()],
         use_handler_docstrings=False,
         create_examples=False,
     )
@@ -167,6 +168,7 @@ def create_app(
     # Outermost layer, around routing, CORS and exception handling: every response (404s and
     # preflights included) gets the request id, the security headers and an access-log line.
     handler = app.asgi_handler if cors is None else RefusedPreflight(app.asgi_handler, cors)
+    handler = CsvOutput(handler)  # Accept: text/csv on estimate, sweep and compare
     app.asgi_handler = RequestContext(
         Guard(handler, settings),
         cors_origins=settings.cors_origins,

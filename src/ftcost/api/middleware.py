@@ -21,6 +21,8 @@ from litestar.enums import ScopeType
 from litestar.middleware._internal.cors import CORSMiddleware
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from ftcost.api.docs import DOCS_CSP
+
 __all__ = ["RefusedPreflight", "RequestContext", "security_headers"]
 
 access_logger = logging.getLogger("ftcost.access")
@@ -30,13 +32,6 @@ _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 _CONTROL = dict.fromkeys((*range(0x20), 0x7F), "?")
 
 _API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# The docs UI is litestar's Swagger page: scripts and styles from jsdelivr, one inline script.
-_DOCS_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 def _widget_csp(origins: tuple[str, ...]) -> str:
@@ -59,7 +54,7 @@ def security_headers(path: str, origins: tuple[str, ...]) -> list[tuple[bytes, b
     ]
     if path == "/widget" or path.startswith("/widget/"):
         return [*common, (b"content-security-policy", _widget_csp(origins).encode())]
-    csp = _DOCS_CSP if path == "/docs" or path.startswith("/docs/") else _API_CSP
+    csp = DOCS_CSP if path == "/docs" or path.startswith("/docs/") else _API_CSP
     return [
         *common,
         (b"content-security-policy", csp.encode()),

@@ -10,22 +10,35 @@
 * defaults that are unhashable (a frozen Struct holding a list, e.g. ``Training()``) no longer
   crash the generator (litestar tests ``default in {NODEFAULT, UNSET}``);
 * an example for the Structs listed in ``schemas.SCHEMA_EXAMPLES``.
+
+``GeneratorFriendlyOpenAPIConfig`` makes every rendering of the document (``/openapi.json``,
+``/docs/openapi.json``, ``ftcost openapi``) pass through ``for_generators``, which says the same
+schemas in the forms client generators (openapi-python-client, datamodel-code-generator) turn
+into working types.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
-from litestar.openapi.spec import OpenAPIType, Reference, Schema
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import OpenAPI, OpenAPIType, Reference, Schema
 from litestar.plugins.core._msgspec import kwarg_definition_from_field
 from litestar.types.empty import Empty
 from litestar.typing import FieldDefinition
 
+from ftcost.api.csv_output import CSV_ROUTES
 from ftcost.api.schemas import SCHEMA_EXAMPLES
 
-__all__ = ["StrictStructSchemaPlugin"]
+__all__ = [
+    "GeneratorFriendlyOpenAPIConfig",
+    "StrictStructSchemaPlugin",
+    "for_generators",
+    "with_csv",
+]
 
 _mi = msgspec.inspect
 _NUMBER_BOUNDS = (
@@ -155,3 +168,115 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         if examples := SCHEMA_EXAMPLES.get(field_definition.type_):
             schema.examples = list(examples)
         return schema
+
+
+# ---------------------------------------------------------------------------------------------
+# The document as client generators read it
+
+# Component keys litestar derives from module paths when two Structs share a name, and the
+# names clients get instead (also their titles).
+_COMPONENT_NAMES = {
+    "catalog_schema_Percentiles": "LatencyPercentiles",
+    "engine_simulate_Percentiles": "SimulatePercentiles",
+}
+_REF = "#/components/schemas/"
+
+
+def _component_name(key: str) -> str:
+    if key in _COMPONENT_NAMES:
+        return _COMPONENT_NAMES[key]
+    if key.isalnum():
+        return key
+    # Another clash: the last module name and the class name, CamelCase ("sweep_Axis" -> ...).
+    *modules, name = key.split("_")
+    return (modules[-1].title() if modules else "") + name
+
+
+def _nullable_enum(node: dict[str, Any]) -> dict[str, Any] | None:
+    """``{"type": ["null", T], "enum": [..., null]}`` as ``oneOf`` an enum of ``T`` and null."""
+    kinds, values = node.get("type"), node.get("enum")
+    if not (isinstance(kinds, list) and "null" in kinds and isinstance(values, list)):
+        return None
+    others = [k for k in kinds if k != "null"]
+    if len(others) != 1:
+        return None
+    enum = {"type": others[0], "enum": [v for v in values if v is not None]}
+    rest = {k: v for k, v in node.items() if k not in {"type", "enum"}}
+    return {"oneOf": [enum, {"type": "null"}], **rest}
+
+
+def _for_generators(node: Any, names: dict[str, str]) -> Any:
+    if isinstance(node, list):
+        return [_for_generators(item, names) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _for_generators(v, names) for k, v in node.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF):
+        out["$ref"] = _REF + names.get(ref[len(_REF) :], ref[len(_REF) :])
+    for key in ("oneOf", "anyOf"):
+        members = out.get(key)
+        if isinstance(members, list):
+            # A literal inside a union is an enum of one value: generators make a type of it.
+            out[key] = [
+                {**{k: v for k, v in m.items() if k != "const"}, "enum": [m["const"]]}
+                if isinstance(m, dict) and "const" in m
+                else m
+                for m in members
+            ]
+    return _nullable_enum(out) or out
+
+
+_CSV_CONTENT = {
+    "schema": {"type": "string"},
+    "example": "month,base_cumulative_usd,fine_tuned_cumulative_usd,...\r\n",
+}
+
+
+def with_csv(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """``text/csv`` as a second representation of the 200 answer of ``paths`` (POST)."""
+    for path in paths:
+        op = document.get("paths", {}).get(path, {}).get("post")
+        ok = op.get("responses", {}).get("200") if op else None
+        if ok is None:
+            continue
+        ok.setdefault("content", {})["text/csv"] = dict(_CSV_CONTENT)
+        ok["description"] = (
+            ok.get("description", "")
+            + " With `Accept: text/csv`, the same result as CSV (what `ftcost --csv` prints)."
+        ).strip()
+    return document
+
+
+def for_generators(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document in the shapes client generators turn into working types.
+
+    The same schemas, said differently: component names without module prefixes (and each title
+    equal to its name, so none repeats), ``enum: [x]`` instead of ``const: x`` inside unions
+    (``epochs``: an integer or ``"auto"``), and a nullable enum as ``oneOf`` the enum and
+    ``null`` (one enum type and None, not three classes).
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    names = {key: _component_name(key) for key in schemas}
+    out: dict[str, Any] = _for_generators(document, names)
+    if schemas:
+        renamed = {}
+        for key, schema in out["components"]["schemas"].items():
+            name = names[key]
+            renamed[name] = {**schema, "title": name} if "title" in schema else schema
+        out["components"]["schemas"] = dict(sorted(renamed.items()))
+    return out
+
+
+@dataclass
+class _GeneratorFriendlyOpenAPI(OpenAPI):
+    def to_schema(self) -> dict[str, Any]:
+        return for_generators(with_csv(super().to_schema(), list(CSV_ROUTES)))
+
+
+class GeneratorFriendlyOpenAPIConfig(OpenAPIConfig):
+    """litestar's OpenAPI config whose document renders through ``for_generators``."""
+
+    def to_openapi_schema(self) -> OpenAPI:
+        base = super().to_openapi_schema()
+        return _GeneratorFriendlyOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})

@@ -21,7 +21,7 @@ import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import JSONBody, QueryParameter
 
 from ftcost import tokens
@@ -84,16 +84,26 @@ def _count(data: CountTokensRequest, services: Services) -> TokenCount:
 
 @dataclass
 class _JsonlBody(Operation):
-    """The operation with its JSONL request body documented (the handler streams it)."""
+    """The operation with its JSONL request body documented (the handler streams it).
+
+    The document names one media type, ``application/octet-stream`` (the file's bytes), because
+    client generators turn that into a file upload and skip the operation for JSONL types they
+    do not know (openapi-python-client warns "Unsupported content type application/jsonl").
+    The server also reads ``application/jsonl``, ``application/x-ndjson`` and ``text/plain``.
+    """
 
     def __post_init__(self) -> None:
-        text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+        binary = OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        )
         self.request_body = RequestBody(
-            content=dict.fromkeys(DATASET_MEDIA_TYPES, text),
+            content={DATASET_MEDIA_TYPES[0]: binary},
             required=True,
             description=(
                 "The training file: one JSON example per line (chat, prompt/completion, DPO "
-                "or RFT), streamed; up to FTCOST_MAX_DATASET_BYTES (default 512 MiB)."
+                "or RFT), streamed; up to FTCOST_MAX_DATASET_BYTES (default 512 MiB). Sent as "
+                "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
+                "`text/plain`."
             ),
         )
 
@@ -104,7 +114,8 @@ class _JsonlBody(Operation):
     tags=["datasets"],
     summary="Check a training JSONL and count its tokens, epochs and cost",
     description=(
-        "Streams the JSONL body (`application/jsonl`, `application/x-ndjson` or `text/plain`) "
+        "Streams the JSONL body (`application/octet-stream`, `application/jsonl`, "
+        "`application/x-ndjson` or `text/plain`) "
         "through the dataset analysis: examples, tokens (total, billed per epoch with each "
         "example capped at the model's training-example limit, per-example statistics), "
         "epochs (given, or the cookbook heuristic), training tokens, cost per training tier, "

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from litestar import Request, post
 from litestar.di import NamedDependency
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 
@@ -33,17 +33,26 @@ _FEED_BYTES = 1 << 20
 
 @dataclass
 class _LogBody(Operation):
-    """The operation with its JSONL request body documented (the handler streams it)."""
+    """The operation with its JSONL request body documented (the handler streams it).
+
+    As for dataset analysis, the document names ``application/octet-stream`` only (client
+    generators turn it into a file upload); the server also reads ``application/jsonl``,
+    ``application/x-ndjson`` and ``text/plain``.
+    """
 
     def __post_init__(self) -> None:
-        text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+        binary = OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        )
         self.request_body = RequestBody(
-            content=dict.fromkeys(DATASET_MEDIA_TYPES, text),
+            content={DATASET_MEDIA_TYPES[0]: binary},
             required=True,
             description=(
                 "The request log: one JSON record per line (a Chat Completions request body, a "
                 "wrapped {timestamp, request, response} record, or a Batch API input or output "
-                "line), streamed; up to FTCOST_MAX_TRAFFIC_BYTES (default 1 GiB)."
+                "line), streamed; up to FTCOST_MAX_TRAFFIC_BYTES (default 1 GiB). Sent as "
+                "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
+                "`text/plain`."
             ),
         )
 

@@ -20,7 +20,13 @@ __all__ = ["DATASET_MEDIA_TYPES", "ChatMessageIn", "CountTokensRequest"]
 MAX_TEXT = 10_000_000
 MAX_MESSAGES = 100_000
 MAX_TOOLS = 1_000
-DATASET_MEDIA_TYPES = ("application/jsonl", "application/x-ndjson", "text/plain")
+DATASET_MEDIA_TYPES = (
+    "application/octet-stream",
+    "application/jsonl",
+    "application/x-ndjson",
+    "text/plain",
+)
+"""What POST /v1/datasets/analyze reads; the OpenAPI document names the first (routes_tokens)."""
 
 
 class ChatMessageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):

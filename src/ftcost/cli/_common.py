@@ -12,8 +12,17 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog import Catalog, load_catalog
+from ftcost.errors import InvalidInputError
 
-__all__ = ["add_json", "add_pricing", "catalog_from_args", "print_json"]
+__all__ = [
+    "add_csv",
+    "add_json",
+    "add_pricing",
+    "catalog_from_args",
+    "emit_csv",
+    "print_json",
+    "write_text",
+]
 
 
 def add_pricing(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +44,30 @@ def add_pricing(parser: argparse.ArgumentParser) -> None:
 def add_json(parser: argparse.ArgumentParser) -> None:
     """``--json``: machine-readable output instead of tables."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def add_csv(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--csv``: the rows as CSV on stdout (for spreadsheets), instead of tables."""
+    parser.add_argument("--csv", action="store_true", help=f"print {what}")
+
+
+def emit_csv(text: str) -> None:
+    """CSV to stdout as UTF-8 bytes, whatever the terminal's encoding (model names are ASCII)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8); an unwritable path is one error line, exit 1."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def catalog_from_args(args: argparse.Namespace) -> Catalog:

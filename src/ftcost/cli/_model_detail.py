@@ -16,7 +16,7 @@ from ftcost.catalog import (
     model_record,
     price_order,
 )
-from ftcost.cli._text import catalog_footer, figure, grid, money_symbol, wrapped
+from ftcost.cli._text import WIDTH, catalog_footer, figure, fitted, grid, money_symbol, wrapped
 
 __all__ = ["render_model"]
 
@@ -100,7 +100,9 @@ def _unit(p: Price) -> str:
     return "usd_per_hour" if p.kind in ("hosting", "rft_training") else "usd_per_mtok"
 
 
-def _prices(entry_prices: Sequence[Price], sym: str, notes: _Notes) -> list[str]:
+def _prices(
+    entry_prices: Sequence[Price], sym: str, notes: _Notes, *, wide: bool = False
+) -> list[str]:
     out: list[str] = []
     prices = sorted(entry_prices, key=price_order)
     for variant, title in _VARIANT_TITLES.items():
@@ -126,7 +128,17 @@ def _prices(entry_prices: Sequence[Price], sym: str, notes: _Notes) -> list[str]
             header = header[:7]
             rows = [r[:7] + r[8:] for r in rows]
         out.append(title)
-        out += grid(_noted(rows), [_noted_header(header, rows)], right={3}, indent="  ")
+        lines, dropped = fitted(
+            _noted(rows),
+            [_noted_header(header, rows)],
+            optional=[i for i in (7, 4) if i < len(header)],  # effective date, status
+            width=None if wide else WIDTH,
+            right={3},
+            indent="  ",
+        )
+        out += lines
+        if dropped:
+            out.append(f"  (left out to fit 80 columns: {', '.join(dropped)}; --wide shows them)")
         out.append("")
     return out
 
@@ -213,7 +225,8 @@ def _latency(lat: Any, notes: _Notes) -> list[str]:
              pct.as_of.isoformat(), notes.ref(pct)]
         )  # fmt: skip
     return [
-        "Latency (ttft = t0 + prefill x uncached prompt/1000; e2e = ttft + (output - 1)/decode)",
+        "Latency",
+        "  ttft = t0 + prefill x uncached prompt/1000; e2e = ttft + (output - 1)/decode",
         *grid(
             _noted(rows),
             [_noted_header(["parameter", "p10", "p50", "p90", "status", "source", "as of"], rows)],
@@ -238,7 +251,9 @@ def _sources(pf: ProviderFile, cited: set[str]) -> list[str]:
     return [*out, ""]
 
 
-def render_model(catalog: Catalog, resolved: ResolvedModel, *, also: Sequence[str] = ()) -> str:
+def render_model(
+    catalog: Catalog, resolved: ResolvedModel, *, also: Sequence[str] = (), wide: bool = False
+) -> str:
     """Everything the catalog says about one model, with its sources and the catalog footer."""
 
     entry, provider = resolved.entry, resolved.provider
@@ -262,7 +277,7 @@ def render_model(catalog: Catalog, resolved: ResolvedModel, *, also: Sequence[st
     notes = _Notes()
     out.append(f"Prices ({pf.currency}; {sym.strip()}/1M tok per 1M tokens, /h per hour)")
     out.append("")
-    out += _prices(entry.prices, sym, notes)
+    out += _prices(entry.prices, sym, notes, wide=wide)
     out += _limits(entry.limits, sym, notes)
     out += _regions(entry.regions, notes)
     out += _lifecycle(entry.lifecycle, notes)

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 
 from ftcost.catalog import CatalogInfo
 from ftcost.cli._chart import cumulative_chart
+from ftcost.cli._terminal import ASCII
 from ftcost.engine import LatencyEstimate, Projection, WarningItem
 
 __all__ = [
@@ -20,13 +21,16 @@ __all__ = [
     "catalog_line",
     "compact_money",
     "count",
+    "duration",
     "emit",
+    "latency_change",
     "money",
     "months",
     "render_projection",
     "stdout_unicode",
     "table",
     "usd_per_request",
+    "verdict",
 ]
 
 WIDTH = 80
@@ -38,30 +42,10 @@ def stdout_unicode() -> bool:
     return enc in ("utf8", "utf16", "utf32")
 
 
-_ASCII = str.maketrans(
-    {
-        "…": "...",
-        "×": "x",
-        "→": "->",
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "≤": "<=",
-        "≥": ">=",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "≈": "~",
-        "€": "EUR",
-    }
-)
-
-
 def emit(text: str) -> None:
     """Write ``text`` to stdout; on a terminal that cannot take UTF-8, as ASCII."""
     if not stdout_unicode():
-        text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+        text = text.translate(ASCII).encode("ascii", "replace").decode("ascii")
     sys.stdout.write(text)
 
 
@@ -87,6 +71,62 @@ def compact_money(x: float | None) -> str:
     if a >= 10:
         return f"{sign}${a:,.0f}"
     return f"{sign}${a:.2f}"
+
+
+def duration(x: float | None) -> str:
+    """A duration given in months, as a person reads it: ``5 hours``, ``12 days``,
+    ``2.5 months`` (whole hours under 2 days, whole days under 2 months; a month is 730 h)."""
+    if x is None:
+        return "never"
+    hours = x * 730
+    if hours < 1:
+        return "under 1 hour"
+    if hours < 47.5:
+        n = int(hours + 0.5)
+        return f"{n} hour" if n == 1 else f"{n} hours"
+    if hours / 24 < 59.5:
+        return f"{int(hours / 24 + 0.5)} days"
+    return f"{x:,.1f} months" if x < 10_000 else f"{x:,.0f} months"
+
+
+def verdict(p: Projection) -> str:
+    """One sentence: whether fine-tuning pays, with the numbers that decide it."""
+    pr, m, be, t = p.per_request, p.monthly, p.break_even, p.training
+    saved = pr.savings_usd * m.requests
+    if be.pays:
+        return (
+            f"Fine-tuning pays: saving {usd_per_request(pr.savings_usd)} on each of "
+            f"{count(m.requests)} requests a month ({money(saved)}) covers "
+            f"{money(m.hosting_usd)} of hosting with {money(m.net_savings_usd)} to spare, so "
+            f"the {money(t.cost_usd)} of training pays back in {duration(be.payback_months)}."
+        )
+    if be.reason_code == "savings_below_hosting":
+        need = (
+            f"; it would pay from {count(be.requests_per_month)} requests a month"
+            if be.requests_per_month is not None
+            else ""
+        )
+        return (
+            f"Fine-tuning does not pay: saving {usd_per_request(pr.savings_usd)} on each of "
+            f"{count(m.requests)} requests a month ({money(saved)}) does not cover "
+            f"{money(m.hosting_usd)} of hosting{need}."
+        )
+    reason = be.reason or be.reason_code
+    return f"Fine-tuning does not pay: {reason}."
+
+
+def latency_change(p: Projection) -> str | None:
+    """``p50 latency change: first token -0.16 s (-28%), …``: fine-tuned minus base."""
+    b, f = p.latency.base, p.latency.fine_tuned
+    if b is None or f is None:
+        return None
+    parts = []
+    for label, which in (("first token", "ttft_s"), ("whole response", "e2e_s")):
+        before, after = getattr(b, which).p50, getattr(f, which).p50
+        diff = after - before
+        pct = f" ({diff / before:+.0%})" if before else ""
+        parts.append(f"{label} {diff:+.2f} s{pct}")
+    return "p50 latency change: " + ", ".join(parts)
 
 
 def usd_per_request(x: float) -> str:
@@ -171,6 +211,7 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
         + (f", {s.region}" if s.region else "")
         + ")"
     )
+    out += textwrap.wrap(verdict(p), WIDTH, break_on_hyphens=False)
     hz = p.horizon
     out.append(f"start {s.start_date or 'not set'}, {hz.months}-month horizon")
     if hz.end_reason == "fine_tuned_retirement":
@@ -256,6 +297,10 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
     out.append("Per request ($ per 1M tokens for prices)")
     out += ["  " + line for line in table(rows, ["", "base", "fine-tuned"])]
     out.append(f"  saving per request: {usd_per_request(pr.savings_usd)} ({saving})")
+    if change := latency_change(p):
+        out += textwrap.wrap(
+            change, WIDTH, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False
+        )
     for reason in (p.latency.base_reason, p.latency.fine_tuned_reason):
         if reason:
             out.append(f"  latency: {reason}")
@@ -280,7 +325,7 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
             if be.crossover_month is not None
             else "; the curves do not cross within the horizon"
         )
-        out.append(f"  payback: {months(be.payback_months)}{cross}")
+        out.append(f"  payback: {duration(be.payback_months)}{cross}")
     else:
         out += textwrap.wrap(
             f"payback: never ({be.reason_code}): {be.reason}",

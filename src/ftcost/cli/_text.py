@@ -16,12 +16,13 @@ __all__ = [
     "WIDTH",
     "catalog_footer",
     "figure",
+    "fitted",
     "grid",
     "money_symbol",
     "wrapped",
 ]
 
-WIDTH = 100
+WIDTH = 80
 
 # Marks after a figure: derived by a stated rule, uncertain source. Not-found figures print "n/a".
 STATUS_MARK: dict[str, str] = {"verified": "", "derived": "*", "uncertain": "?", "not_found": ""}
@@ -84,6 +85,43 @@ def grid(
             line = line.ljust(start) + label.center(span)
         out.insert(0, (indent + line).rstrip())
     return out
+
+
+def fitted(
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[Sequence[str]],
+    *,
+    optional: Sequence[int],
+    width: int | None = WIDTH,
+    right: Collection[int] = (),
+    indent: str = "",
+    groups: Sequence[tuple[int, int, str]] = (),
+) -> tuple[list[str], list[str]]:
+    """``grid`` within ``width`` columns: the ``optional`` column indexes are dropped, in that
+    order, until every line fits (``width=None``: nothing dropped). Returns the lines and the
+    names (last header row) of the columns left out."""
+    keep = list(range(max((len(r) for r in [*headers, *rows]), default=0)))
+    dropped: list[str] = []
+    for victim in [None, *optional]:
+        if victim is not None:
+            keep.remove(victim)
+            dropped.append(headers[-1][victim] if headers else str(victim))
+        pos = {old: new for new, old in enumerate(keep)}
+        spans = []
+        for first, last, label in groups:
+            inside = [pos[i] for i in range(first, last + 1) if i in pos]
+            if inside:
+                spans.append((inside[0], inside[-1], label))
+        lines = grid(
+            [[r[i] for i in keep] for r in rows],
+            [[h[i] for i in keep] for h in headers],
+            right={pos[i] for i in right if i in pos},
+            indent=indent,
+            groups=spans,
+        )
+        if width is None or max((len(x) for x in lines), default=0) <= width:
+            break
+    return lines, dropped
 
 
 def wrapped(text: str, *, indent: str = "  ", hanging: str = "    ") -> list[str]:

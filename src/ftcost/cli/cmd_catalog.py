@@ -48,6 +48,9 @@ def register(sub: Any) -> None:
             "the sources table."
         ),
     )
+    info.add_argument(
+        "--wide", action="store_true", help="full source titles (default: cut to 80 columns)"
+    )
     add_pricing(info)
     add_json(info)
     info.set_defaults(func=_info)
@@ -113,13 +116,13 @@ def _info(args: argparse.Namespace) -> int:
         return 0
     out: list[str] = []
     for s in summaries:
-        out += _summary(s)
+        out += _summary(s, wide=args.wide)
     out += wrapped(f"Shipped catalog directory: {default_pricing_dir()}", indent="", hanging="  ")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 
 
-def _summary(s: ProviderSummary) -> list[str]:
+def _summary(s: ProviderSummary, *, wide: bool = False) -> list[str]:
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in s.statuses.items())
     out = [
         f"{s.provider}: catalog {s.version}",
@@ -129,10 +132,15 @@ def _summary(s: ProviderSummary) -> list[str]:
     ]
     out += wrapped("files: " + ", ".join(s.files), indent="  ", hanging="    ")
     rows = []
-    title_width = WIDTH - 2 - 2 * 2 - max((len(x.id) for x in s.sources), default=0) - 28
-    for src in s.sources:
-        title = src.title if len(src.title) <= title_width else src.title[: title_width - 1] + "…"
-        date = src.date if len(src.date) <= 26 else src.date[:25] + "…"
+    dates = [src.date if len(src.date) <= 26 else src.date[:25] + "…" for src in s.sources]
+    id_width = max((len(x.id) for x in s.sources), default=2)
+    date_width = max((len(d) for d in dates), default=11)
+    # indent, id, gap, date, gap: the title gets the rest of 80 columns (all of it with --wide)
+    title_width = WIDTH - 2 - max(id_width, 2) - 2 - max(date_width, 11) - 2
+    for src, date in zip(s.sources, dates, strict=True):
+        title = src.title
+        if not wide and len(title) > title_width:
+            title = title[: title_width - 1] + "…"
         rows.append([src.id, date, title])
     out.append(f"  Sources ({len(s.sources)}; full titles and URLs: ftcost catalog info --json)")
     out += grid(rows, [["id", "date stated", "title"]], indent="  ")

@@ -11,7 +11,15 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog import Catalog
-from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
+from ftcost.cli._common import (
+    add_csv,
+    add_json,
+    add_pricing,
+    catalog_from_args,
+    emit_csv,
+    print_json,
+    write_text,
+)
 from ftcost.cli._render import emit, render_projection, stdout_unicode
 from ftcost.cli._scenario import add_scenario_options, flag_hint, scenario_from_args
 from ftcost.cli.cmd_tokens import analyze_file
@@ -48,6 +56,14 @@ def register(sub: Any) -> None:
     )
     add_common(p)
     p.add_argument("--no-chart", action="store_true", help="leave out the cumulative-cost chart")
+    add_csv(p, "the monthly series (cumulative cost of both setups) as CSV")
+    p.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report (summary, chart, latency, warnings, "
+        "assumptions, prices with sources) to FILE",
+    )
     p.set_defaults(func=_estimate)
 
 
@@ -136,6 +152,15 @@ def _estimate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args)
     catalog = catalog_from_args(args)
     projection = run_core(lambda: estimate(scenario, catalog))
+    if args.html is not None:
+        from ftcost.cli._html import render_html
+
+        write_text(args.html, render_html(projection, catalog))
+    if args.csv:
+        from ftcost.export import series_csv
+
+        emit_csv(series_csv(projection))
+        return 0
     if args.json:
         print_json(projection)
         return 0

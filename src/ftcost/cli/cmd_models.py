@@ -29,7 +29,15 @@ from ftcost.catalog import (
 )
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args
 from ftcost.cli._model_detail import render_model
-from ftcost.cli._text import STATUS_MARK, catalog_footer, figure, grid, money_symbol, wrapped
+from ftcost.cli._text import (
+    STATUS_MARK,
+    WIDTH,
+    catalog_footer,
+    figure,
+    fitted,
+    money_symbol,
+    wrapped,
+)
 from ftcost.errors import InvalidInputError
 
 __all__ = ["register", "render_list"]
@@ -83,6 +91,11 @@ def register(sub: Any) -> None:
         help="new (default): not fine-tuning the model yet; existing: already fine-tuning it",
     )
     p.add_argument("--all", action="store_true", help="also list models retired on that date")
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide (default: fit 80 columns, leaving some out)",
+    )
     add_pricing(p)
     add_json(p)
     p.set_defaults(func=_run)
@@ -111,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
                 "--method and --region filter the list; leave them out with MODEL",
                 field="model",
             )
-        return _one(catalog, args.model, args.provider, as_json=args.json)
+        return _one(catalog, args.model, args.provider, as_json=args.json, wide=args.wide)
     on = args.on or dt.date.today()
     every = filter_models(catalog, provider=args.provider, method=args.method, region=args.region)
     status = {(name, e.id): model_status(e, on, args.customer) for name, e in every}
@@ -146,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
             region=region,
             footer=[*notes, *catalog_footer(infos)],
             statuses=[_SHORT[s.status] for s in statuses],
+            wide=args.wide,
         )
     )
     return 0
@@ -166,7 +180,9 @@ def lifecycle_lines(
     return out
 
 
-def _one(catalog: Catalog, name: str, provider: str | None, *, as_json: bool) -> int:
+def _one(
+    catalog: Catalog, name: str, provider: str | None, *, as_json: bool, wide: bool = False
+) -> int:
     resolved = resolve_model(catalog, name, provider)
     if as_json:
         print_records(model_record(catalog, resolved.provider, resolved.entry))
@@ -176,7 +192,7 @@ def _one(catalog: Catalog, name: str, provider: str | None, *, as_json: bool) ->
         if provider is not None or resolved.fine_tune_id
         else other_providers(catalog, name, resolved.provider)
     )
-    sys.stdout.write(render_model(catalog, resolved, also=also))
+    sys.stdout.write(render_model(catalog, resolved, also=also, wide=wide))
     return 0
 
 
@@ -228,6 +244,15 @@ def _row(h: Headline, status: str) -> list[str]:
     ]
 
 
+_DROPPED = {
+    "tokens": "example tokens",
+    "cached": "cached input price",
+    "deploy": "deployment type",
+    "dev": "developer training",
+    "methods": "methods",
+}
+
+
 def render_list(
     rows: list[Headline],
     *,
@@ -235,6 +260,7 @@ def render_list(
     region: str | None,
     footer: list[str],
     statuses: list[str],
+    wide: bool = False,
 ) -> str:
     """The ``ftcost models`` table (one section per provider), its legend and catalog footer."""
     sym = money_symbol(next(iter(currency))).strip() if len(currency) == 1 else "per"
@@ -250,9 +276,12 @@ def render_list(
         (8, 10, f"tokens {sym}/1M"),
         (11, 11, "example"),
     ]
-    lines = grid(
+    lines, dropped = fitted(
         [_row(h, s) for h, s in zip(rows, statuses, strict=True)],
         headers,
+        # example tokens, cached, deploy, dev, methods: shown by `--wide` and MODEL
+        optional=[11, 9, 7, 5, 2],
+        width=None if wide else WIDTH,
         right={3, 4, 5, 6, 8, 9, 10, 11},
         groups=groups,
     )
@@ -294,5 +323,12 @@ def render_list(
         indent="",
         hanging="",
     )
+    if dropped:
+        out += wrapped(
+            f"Left out to fit 80 columns: {', '.join(_DROPPED.get(d, d) for d in dropped)} "
+            "(--wide shows every column).",
+            indent="",
+            hanging="",
+        )
     out += footer
     return "\n".join(out) + "\n"

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from ftcost.cli._common import catalog_from_args, print_json
+from ftcost.cli._common import add_csv, catalog_from_args, emit_csv, print_json
 from ftcost.cli._render import (
     WIDTH,
     bullets,
@@ -131,6 +131,7 @@ def register(sub: Any) -> None:
         help="what a two-axis table shows (default: monthly net savings)",
     )
     add_common(p)
+    add_csv(p, "every grid point as a CSV row (axis values, then the figures)")
     p.set_defaults(func=_sweep)
 
     p = sub.add_parser(
@@ -169,6 +170,11 @@ def _pick(n: int, limit: int) -> list[int]:
 def _sweep(args: argparse.Namespace) -> int:
     req = validated(SweepRequest(scenario=load_scenario(args), axes=args.axis))
     result: SweepResult = run_request_core(lambda: sweep(req, catalog_from_args(args)))
+    if args.csv:
+        from ftcost.export import sweep_csv
+
+        emit_csv(sweep_csv(result))
+        return 0
     if args.json:
         print_json(result)
         return 0

@@ -13,8 +13,18 @@ from typing import Any, Literal
 
 import msgspec
 
-from ftcost.cli._common import catalog_from_args, print_json
-from ftcost.cli._render import bullets, compact_money, count, emit, money, months, table
+from ftcost.cli._common import add_csv, catalog_from_args, emit_csv, print_json
+from ftcost.cli._render import (
+    WIDTH,
+    bullets,
+    compact_money,
+    count,
+    duration,
+    emit,
+    money,
+    months,
+    table,
+)
 from ftcost.cli._scenario import real
 from ftcost.cli.cmd_estimate import add_common, load_scenario, run_core
 from ftcost.engine import (
@@ -64,7 +74,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "compare",
-        help="the same scenario across tiers, regions, models or deployments, cheapest first",
+        help="the same scenario across tiers, regions, models or deployments, best first",
         description=(
             "Estimate every combination of the given tiers, regions, models and deployment "
             "types; rows cheapest first; combinations not offered are listed with the reason."
@@ -85,6 +95,7 @@ def register(sub: Any) -> None:
         "fine-tuned horizon total, or its monthly cost incl. amortised training",
     )
     add_common(p)
+    add_csv(p, "one row per combination as CSV")
     p.set_defaults(func=_compare)
 
 
@@ -179,6 +190,81 @@ _RANK_BY: dict[str, RankBy] = {
 }
 
 
+_VARIANT_COLUMNS = (("tier", "tier"), ("deploy", "deployment"), ("region", "region"),
+                    ("model", "model"))  # fmt: skip
+
+
+def _ranges(ranks: list[int]) -> str:
+    """``1-3, 5``."""
+    out: list[str] = []
+    for r in sorted(ranks):
+        if out and out[-1].split("-")[-1] == str(r - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{r}"
+        else:
+            out.append(str(r))
+    return ", ".join(out)
+
+
+def compare_table(result: CompareResult) -> list[str]:
+    """The rows within 80 columns: the combination (columns equal in every row are said once,
+    above), training cost, monthly net savings, the ranking figure, payback; then which
+    warnings apply to which rows."""
+    rows = result.rows
+    if not rows:
+        return ["no combination could be priced"]
+
+    def value(r: Any, attr: str) -> str:
+        v = getattr(r.variant, attr)
+        return "-" if v is None else str(v)
+
+    varying = [(h, a) for h, a in _VARIANT_COLUMNS if len({value(r, a) for r in rows}) > 1]
+    same = [f"{h} {value(rows[0], a)}" for h, a in _VARIANT_COLUMNS if (h, a) not in varying]
+    cost = {
+        "horizon_net": "net total",
+        "horizon_total": f"{result.horizon_months}-mo total",
+        "monthly_total": "monthly",
+    }[result.ranked_by]
+    figures = [
+        [
+            compact_money(r.training_usd),
+            compact_money(r.monthly_net_savings_usd),
+            compact_money(r.rank_value_usd),
+            duration(r.payback_months) if r.pays else "never",
+        ]
+        for r in rows
+    ]
+    fig_header = ["training", "net/month", cost, "payback"]
+    out = [f"same in every row: {', '.join(same)}"] if same else []
+    wide = table(
+        [
+            [str(r.rank), *(value(r, a) for _, a in varying), *f]
+            for r, f in zip(rows, figures, strict=True)
+        ],
+        ["#", *(h for h, _ in varying), *fig_header],
+        right={0, *range(len(varying) + 1, len(varying) + 5)},
+    )
+    if max(len(line) for line in wide) <= WIDTH:
+        out += wide
+    else:  # the combination on its own line, the figures under it
+        narrow = table([["", *f] for f in figures], ["#", *fig_header], right={1, 2, 3, 4})
+        out.append("each row: " + " / ".join(h for h, _ in varying) + ", then its figures")
+        out += narrow[:2]
+        for r, line in zip(rows, narrow[2:], strict=True):
+            out.append(f"{r.rank}  " + " / ".join(value(r, a) for _, a in varying))
+            out.append(line)
+    by_code: dict[str, list[int]] = {}
+    for r in rows:
+        for code in r.warnings:
+            by_code.setdefault(code, []).append(r.rank)
+    if by_code:
+        out += bullets(
+            "Warnings (rows; 'ftcost estimate' explains each)",
+            [f"{code}: {'all rows' if len(ranks) == len(rows) else 'rows ' + _ranges(ranks)}"
+             for code, ranks in sorted(by_code.items())],
+        )  # fmt: skip
+    return out
+
+
 def _compare(args: argparse.Namespace) -> int:
     regions = (
         [None if r.lower() in ("reference", "none", "null") else r for r in args.regions]
@@ -201,28 +287,14 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
+    if args.csv:
+        from ftcost.export import compare_csv
+
+        emit_csv(compare_csv(result))
+        return 0
     out = bullets("", [f"ftcost compare: ranked by {result.ranked_by_description}"])
     out = [line.replace("  - ", "", 1) if i == 1 else line[2:] for i, line in enumerate(out)][1:]
-    cost = {
-        "horizon_net": "net",
-        "horizon_total": f"{result.horizon_months}-mo total",
-        "monthly_total": "monthly",
-    }[result.ranked_by]
-
-    def cells(r: Any) -> list[str]:
-        mark = "" if r.pays else " (never)"
-        return [
-            str(r.rank),
-            r.variant.tier,
-            r.variant.region or "-",
-            r.variant.model,
-            r.variant.deployment,
-            compact_money(r.rank_value_usd) + mark,
-            months(r.payback_months).replace(" months", ""),
-        ]
-
-    head = ["#", "tier", "region", "model", "deploy", cost, "payback"]
-    out += table([cells(r) for r in result.rows], head, right={0, 5, 6})
+    out += compare_table(result)
     if result.evaluation:
         out += bullets(
             "For evaluation only (Developer deployments: deleted after 24 hours, no SLA; "

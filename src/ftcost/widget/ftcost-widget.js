@@ -3,6 +3,9 @@
 // A dependency-free ES module (no build step, no eval, no inline styles). It talks only to the
 // public ftcost endpoints: GET /v1/models, POST /v1/tokens/count, POST /v1/estimate.
 //
+// The card computes once the model list has arrived (never with an empty model); the method,
+// training tiers, deployment types and regions it offers are the chosen model's.
+//
 //   <script type="module" src="https://ftcost.example/widget/ftcost-widget.js"></script>
 //   <ftcost-estimator model="gpt-4.1-mini" requests-per-month="3000000"></ftcost-estimator>
 //
@@ -11,11 +14,11 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const DEFAULT_DEBOUNCE_MS = 350;
-const DEPLOYMENT_TYPES = [
-  ["global", "Global"],
-  ["standard", "Standard (regional)"],
-  ["developer", "Developer"],
-];
+const DEFAULT_MODEL = "gpt-4.1-mini";
+const HOURS_PER_MONTH = 730;
+const STATUS_NOTES = { existing_customers_only: "existing customers only", retiring: "retiring" };
+const TIER_LABELS = { global: "Global", standard: "Standard (regional)", developer: "Developer" };
+const METHOD_LABELS = { sft: "Supervised (SFT)", dpo: "Preference (DPO)", rft: "Reinforcement (RFT)" };
 const PROVIDERS = [
   ["azure", "Azure OpenAI / Foundry"],
   ["openai", "OpenAI platform"],
@@ -30,14 +33,20 @@ const RETRAIN = [
 
 // Every input of the card: id (also the data-testid suffix), the attribute and query parameter
 // that set it, its default, and the Scenario paths whose problems are shown next to it.
+// Selects marked `dynamic` take their options from the model list (GET /v1/models); until it
+// arrives, the wanted value (attribute, query or default) is kept aside. `only` names the
+// training method a field belongs to; it is hidden (and not sent) for the others.
 const FIELDS = [
-  { id: "provider", attr: "provider", label: "Provider", kind: "select", options: PROVIDERS, value: "azure", paths: ["provider", "region"] },
-  { id: "model", attr: "model", label: "Model to fine-tune", kind: "select", options: [], value: "gpt-4.1-mini", paths: ["model", "fine_tuned.model", "fine_tuned.deployment"] },
-  { id: "base-model", attr: "base-model", label: "Base model (today)", kind: "select", options: [], value: "", paths: ["base.model", "base.deployment", "base"] },
-  { id: "tier", attr: "tier", label: "Training tier", kind: "select", options: DEPLOYMENT_TYPES, value: "global", paths: ["training.tier", "training.method", "training"] },
-  { id: "deployment", attr: "deployment", label: "Deployment type", kind: "select", options: DEPLOYMENT_TYPES, value: "global", paths: ["deployment.type", "deployment.count", "deployment.hours_per_month", "deployment"] },
-  { id: "training-tokens", attr: "training-tokens", label: "Training tokens per epoch", kind: "number", value: "1000000", min: 0, step: 1, paths: ["training.tokens_per_epoch", "training.examples", "training.runs"] },
-  { id: "epochs", attr: "epochs", label: "Epochs", kind: "number", value: "3", min: 1, step: 1, paths: ["training.epochs"] },
+  { id: "provider", attr: "provider", label: "Provider", kind: "select", options: PROVIDERS, value: "azure", paths: ["provider"] },
+  { id: "model", attr: "model", label: "Model to fine-tune", kind: "select", dynamic: true, value: DEFAULT_MODEL, paths: ["model", "fine_tuned.model", "fine_tuned.deployment"] },
+  { id: "method", attr: "method", label: "Fine-tuning method", kind: "select", dynamic: true, value: "sft", paths: ["training.method"] },
+  { id: "base-model", attr: "base-model", label: "Base model (today)", kind: "select", dynamic: true, value: "", paths: ["base.model", "base.deployment", "base"] },
+  { id: "tier", attr: "tier", label: "Training tier", kind: "select", dynamic: true, value: "global", paths: ["training.tier", "training"] },
+  { id: "deployment", attr: "deployment", label: "Deployment type", kind: "select", dynamic: true, value: "global", paths: ["deployment.type", "deployment.count", "deployment.hours_per_month", "deployment"] },
+  { id: "region", attr: "region", label: "Region", kind: "select", dynamic: true, value: "", paths: ["region"] },
+  { id: "training-tokens", attr: "training-tokens", label: "Training tokens per epoch", kind: "number", value: "1000000", min: 0, step: 1, only: ["sft", "dpo"], paths: ["training.tokens_per_epoch", "training.examples", "training.runs"] },
+  { id: "epochs", attr: "epochs", label: "Epochs", kind: "number", value: "3", min: 1, step: 1, only: ["sft", "dpo"], paths: ["training.epochs"] },
+  { id: "rft-hours", attr: "rft-hours", label: "Training hours (RFT)", kind: "number", value: "10", min: 0, step: "any", only: ["rft"], paths: ["training.rft_hours"] },
   { id: "requests", attr: "requests-per-month", label: "Requests per month", kind: "number", value: "3000000", min: 0, step: 1, paths: ["traffic.requests_per_month", "traffic"] },
   { id: "base-prompt", attr: "base-prompt-tokens", label: "Base prompt tokens", kind: "number", value: "2500", min: 0, step: 1, paths: ["base.prompt_tokens", "base.cached_prompt_tokens", "base.prompt", "base.messages"], text: "base" },
   { id: "ft-prompt", attr: "fine-tuned-prompt-tokens", label: "Fine-tuned prompt tokens", kind: "number", value: "500", min: 0, step: 1, paths: ["fine_tuned.prompt_tokens", "fine_tuned.cached_prompt_tokens", "fine_tuned.prompt", "fine_tuned.messages", "fine_tuned"], text: "fine_tuned" },
@@ -83,6 +92,23 @@ export function formatMonths(value) {
   return `${n} ${n === "1.0" ? "month" : "months"}`;
 }
 
+/**
+ * A duration given in months, in the unit a person reads: whole hours under two days, whole
+ * days under two months, else months (as formatMonths). A month is 730 hours.
+ */
+export function formatDuration(months) {
+  if (months === null || months === undefined || !Number.isFinite(months)) return "—";
+  const hours = months * HOURS_PER_MONTH;
+  if (hours < 1) return "under 1 hour";
+  if (hours < 47.5) {
+    const n = Math.round(hours);
+    return `${n} ${n === 1 ? "hour" : "hours"}`;
+  }
+  const days = hours / 24;
+  if (days < 59.5) return `${Math.round(days)} days`;
+  return formatMonths(months);
+}
+
 /** Seconds with 2 decimals. */
 export function formatSeconds(value) {
   return `${nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)} s`;
@@ -122,7 +148,7 @@ const CSS = `
   font-size: var(--ftcost-font-size, 1rem);
   line-height: 1.4;
 }
-:host([hidden]) { display: none; }
+:host([hidden]), [hidden] { display: none !important; }
 *, *::before, *::after { box-sizing: border-box; }
 .card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1rem; min-width: 0; overflow-wrap: anywhere; }
 h2 { font-size: 1.15em; margin: 0 0 .75rem; }
@@ -155,6 +181,9 @@ button.primary { background: var(--_accent); color: var(--_accent-fg); }
 table { border-collapse: collapse; width: 100%; font-size: .9em; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: .25rem .4rem .25rem 0; border-bottom: 1px solid var(--_border); vertical-align: top; }
 .table-wrap { overflow-x: auto; }
+th { overflow-wrap: normal; }
+thead th + th { white-space: nowrap; }
+td .range { display: block; font-size: .85em; color: var(--_muted); }
 .warnings { margin: .5rem 0 0; padding: 0; list-style: none; }
 .warnings li { background: var(--_warn-bg); color: var(--_fg); border-radius: calc(var(--_radius) / 2); padding: .35rem .5rem; margin: .25rem 0; font-size: .9em; }
 .chart-wrap { margin: 1rem 0 0; min-width: 0; }
@@ -242,10 +271,13 @@ export class FtcostEstimator extends HTMLElement {
     adoptStyles(this._root);
     this._inputs = new Map();
     this._errors = new Map();
+    this._wraps = new Map();
     this._timer = null;
     this._controller = null;
     this._seq = 0;
     this._models = [];
+    this._modelsReady = false;
+    this._wanted = new Map(FIELDS.filter((f) => f.dynamic).map((f) => [f.id, f.value]));
     this._projection = null;
     this._scenario = null;
     this._connected = false;
@@ -273,8 +305,8 @@ export class FtcostEstimator extends HTMLElement {
       if (this.hasAttribute(f.attr)) this._setValue(f, this.getAttribute(f.attr));
     }
     if (this.hasAttribute("from-query")) this._applyQuery();
+    // The first estimate waits for the model list (compute() defers until it has arrived).
     this._loadModels();
-    this.compute();
   }
 
   disconnectedCallback() {
@@ -289,7 +321,7 @@ export class FtcostEstimator extends HTMLElement {
     const f = FIELD_BY_ATTR.get(name);
     if (f) this._setValue(f, value ?? f.value);
     if (name === "provider" || name === "api-base") this._loadModels();
-    this._schedule();
+    else this._schedule();
   }
 
   _applyQuery() {
@@ -301,7 +333,12 @@ export class FtcostEstimator extends HTMLElement {
 
   _setValue(f, value) {
     const input = this._inputs.get(f.id);
-    const v = value === null ? "" : String(value);
+    const v = value === null || value === undefined ? "" : String(value);
+    if (f.dynamic) {
+      this._wanted.set(f.id, v);
+      if (this._modelsReady) this._applyModelChoices();
+      return;
+    }
     if (f.kind === "select" && ![...input.options].some((o) => o.value === v)) {
       input.append(h("option", { value: v, text: v || "(same as the fine-tuned model)" }));
     }
@@ -320,13 +357,24 @@ export class FtcostEstimator extends HTMLElement {
       ev.preventDefault();
       this.compute();
     });
+    const onSelect = (ev) => {
+      const f = FIELDS.find((x) => x.id === ev.target.id);
+      if (!f || f.kind !== "select") return false;
+      if (f.dynamic) {
+        // The person's choice: kept when another model offers it too.
+        this._wanted.set(f.id, ev.target.value);
+        this._applyModelChoices();
+      }
+      if (f.id === "provider") this._loadModels();
+      else this._schedule();
+      return true;
+    };
     form.addEventListener("input", (ev) => {
-      if (ev.target.matches("textarea")) return;
-      if (ev.target.id === "provider") this._loadModels();
+      if (ev.target.matches("textarea") || ev.target.matches("select")) return;
       this._schedule();
     });
     form.addEventListener("change", (ev) => {
-      if (ev.target.matches("select")) this._schedule();
+      if (ev.target.matches("select")) onSelect(ev);
     });
 
     this._topError = h("div", { id: "top-error", className: "top-error", part: "error", role: "alert", "data-testid": "top-error" });
@@ -347,23 +395,22 @@ export class FtcostEstimator extends HTMLElement {
     let input;
     if (f.kind === "select") {
       input = h("select", { id: f.id, name: f.id, part: "input", "data-testid": `input-${f.id}` },
-        f.options.map(([value, label]) => h("option", { value, text: label })));
+        (f.options || []).map(([value, label]) => h("option", { value, text: label })));
     } else {
       input = h("input", {
         id: f.id, name: f.id, type: "number", inputmode: "numeric", min: f.min, step: f.step,
         part: "input", "data-testid": `input-${f.id}`,
       });
     }
-    input.value = f.value;
-    if (f.id === "base-model") {
-      input.replaceChildren(h("option", { value: "", text: "(same as the fine-tuned model)" }));
-    }
+    if (!f.dynamic) input.value = f.value;
     this._inputs.set(f.id, input);
     const err = h("p", { id: errId, className: "field-error", part: "field-error", "data-testid": `error-${f.id}`, "aria-live": "polite" });
     this._errors.set(f.id, err);
-    const wrap = h("div", { className: "field", part: "field" },
+    const wrap = h("div", { className: "field", part: "field", "data-testid": `field-${f.id}` },
       h("label", { for: f.id, part: "label", text: f.label }), input, err);
     if (f.text) wrap.append(this._countBox(f));
+    if (f.only) wrap.hidden = !f.only.includes("sft");
+    this._wraps.set(f.id, wrap);
     return wrap;
   }
 
@@ -418,6 +465,7 @@ export class FtcostEstimator extends HTMLElement {
           h("tr", {}, h("th", { scope: "row", text: "First token" }), cell("latency-base-ttft"), cell("latency-ft-ttft")),
           h("tr", {}, h("th", { scope: "row", text: "Whole response" }), cell("latency-base-e2e"), cell("latency-ft-e2e")))));
     this._lat = lat;
+    this._latChange = h("p", { className: "status", "data-testid": "latency-change" });
     this._latNote = h("p", { className: "status", "data-testid": "latency-note" });
 
     this._warnings = h("ul", { className: "warnings", part: "warnings", "data-testid": "warnings", "aria-label": "Warnings" });
@@ -435,7 +483,7 @@ export class FtcostEstimator extends HTMLElement {
     this._results.append(
       h("h3", { id: "results-heading", text: "Results" }),
       dl,
-      h("h3", { text: "Latency" }), latency, this._latNote,
+      h("h3", { text: "Latency" }), latency, this._latChange, this._latNote,
       this._warnings,
       this._chartWrap,
       this._catalog,
@@ -476,44 +524,97 @@ export class FtcostEstimator extends HTMLElement {
     return body;
   }
 
+  /** Fetch the provider's models, offer them, then compute (the first estimate waits for this). */
   async _loadModels() {
     const provider = this._inputs.get("provider").value;
     const token = (this._modelsToken = (this._modelsToken || 0) + 1);
+    this._modelsReady = false;
+    this._results.setAttribute("aria-busy", "true");
     let data;
     try {
       data = await this._fetchJson(`v1/models?provider=${encodeURIComponent(provider)}`);
     } catch (err) {
-      if (token === this._modelsToken) this._showTopError(`Model list unavailable: ${err.message}`);
+      if (token !== this._modelsToken) return;
+      this._showTopError(`${err.message} The model list could not be loaded, so nothing was computed.`);
+      this._status.textContent = "Not computed.";
+      this._results.removeAttribute("aria-busy");
+      const problem = err.problem || { title: "Error", detail: String(err.message || err), status: 0 };
+      this.dispatchEvent(new CustomEvent("ftcost:error", { detail: { problem, scenario: null }, bubbles: true, composed: true }));
       return;
     }
     if (token !== this._modelsToken) return;
-    const list = Array.isArray(data) ? data : data.models || data.data || data.items || [];
+    const list = Array.isArray(data) ? data : data.models || [];
     this._models = list
       .map((m) => ({
-        id: m.id || m.model || m.name,
+        id: m.id,
         provider: m.provider,
-        names: [m.id, m.model, m.name, ...(m.aliases || [])].filter(Boolean).map((n) => String(n).toLowerCase()),
-        label: (m.aliases && m.aliases[0]) || m.display_name || m.id || m.name,
-        fineTunable: m.fine_tunable ?? m.fine_tuning ?? (Array.isArray(m.methods) ? m.methods.length > 0 : true),
+        names: [m.id, ...(m.aliases || [])].filter(Boolean).map((n) => String(n).toLowerCase()),
+        label: (m.aliases && m.aliases[0]) || m.id,
+        methods: m.methods || [],
+        tiers: m.training_tiers || [],
+        deployments: m.deployments || [],
+        regions: m.regions || [],
+        status: (m.status && m.status.status) || "available",
       }))
       .filter((m) => m.id && (!m.provider || m.provider === provider));
-    this._fillModelSelect(this._inputs.get("model"), this._models.filter((m) => m.fineTunable), false);
-    this._fillModelSelect(this._inputs.get("base-model"), this._models, true);
+    this._modelsReady = true;
+    this._applyModelChoices();
+    if (this._connected) this.compute();
   }
 
-  _fillModelSelect(select, models, allowSame) {
-    const current = select.value.toLowerCase();
+  /** The catalog entry a select's value names (id or alias), or undefined. */
+  _modelNamed(value) {
+    const v = String(value || "").toLowerCase();
+    return v ? this._models.find((m) => m.names.includes(v)) : undefined;
+  }
+
+  /** Offer the models, then the chosen model's methods, tiers, deployment types and regions. */
+  _applyModelChoices() {
+    const fineTunable = this._models.filter((m) => m.methods.length > 0);
+    this._fillModelSelect(this._inputs.get("model"), fineTunable, this._wanted.get("model"), false);
+    this._fillModelSelect(this._inputs.get("base-model"), this._models, this._wanted.get("base-model"), true);
+    const m = this._modelNamed(this._inputs.get("model").value);
+    const label = (labels) => (v) => [v, labels[v] || v];
+    this._fillChoice("method", (m ? m.methods : ["sft"]).map(label(METHOD_LABELS)));
+    this._fillChoice("tier", (m ? m.tiers : ["global"]).map(label(TIER_LABELS)));
+    this._fillChoice("deployment", (m ? m.deployments : ["global"]).map(label(TIER_LABELS)));
+    const regions = m ? m.regions : [];
+    this._fillChoice("region", [["", "Reference price (no region)"], ...regions.map((r) => [r, r])]);
+    this._wraps.get("region").hidden = regions.length === 0;
+    const method = this._inputs.get("method").value;
+    for (const f of FIELDS) {
+      if (f.only) this._wraps.get(f.id).hidden = !f.only.includes(method);
+    }
+  }
+
+  /** Options of a dynamic select; the wanted value if offered, else its default, else the first. */
+  _fillChoice(id, options) {
+    const select = this._inputs.get(id);
+    const f = FIELDS.find((x) => x.id === id);
+    const values = options.map(([v]) => v);
+    const want = this._wanted.get(id);
+    select.replaceChildren(...options.map(([value, text]) => h("option", { value, text })));
+    select.value = values.includes(want) ? want : values.includes(f.value) ? f.value : values[0] ?? "";
+  }
+
+  _fillModelSelect(select, models, wanted, allowSame) {
+    const want = String(wanted || "");
     const options = [];
     if (allowSame) options.push(h("option", { value: "", text: "(same as the fine-tuned model)" }));
-    let chosen = allowSame && current === "" ? "" : null;
+    let chosen = allowSame && want === "" ? "" : null;
+    const target = want || (allowSame ? "" : DEFAULT_MODEL);
     for (const m of models) {
-      const value = m.names.includes(current) ? select.value : m.label;
-      if (m.names.includes(current)) chosen = value;
-      options.push(h("option", { value, text: m.label === m.id ? m.id : `${m.label} (${m.id})` }));
+      const hit = target !== "" && m.names.includes(target.toLowerCase());
+      const value = hit ? target : m.label;
+      if (hit) chosen = value;
+      const name = m.label === m.id ? m.id : `${m.label} (${m.id})`;
+      const note = STATUS_NOTES[m.status];
+      options.push(h("option", { value, text: note ? `${name}, ${note}` : name }));
     }
-    if (chosen === null && current) {
-      options.push(h("option", { value: select.value, text: select.value }));
-      chosen = select.value;
+    if (chosen === null && want) {
+      // A name the catalog does not know: kept, so the API's answer explains it beside the field.
+      options.push(h("option", { value: want, text: want }));
+      chosen = want;
     }
     select.replaceChildren(...options);
     select.value = chosen ?? (options[0] ? options[0].value : "");
@@ -535,7 +636,7 @@ export class FtcostEstimator extends HTMLElement {
       this._status.textContent = `Counted ${formatCount(n)} tokens (${body.encoding || model}).`;
       this.compute();
     } catch (err) {
-      this._showFieldError(f.id, err.problem ? err.problem.detail || err.message : err.message);
+      this._showFieldError(f.id, this._sentence(err.problem || { detail: err.message }, f));
     }
   }
 
@@ -545,21 +646,33 @@ export class FtcostEstimator extends HTMLElement {
     const nums = {};
     let ok = true;
     for (const f of FIELDS) {
-      if (f.kind !== "number") continue;
+      if (f.kind !== "number" || this._wraps.get(f.id).hidden) continue;
       const raw = v(f.id);
       const n = raw === "" ? NaN : Number(raw);
-      if (!Number.isFinite(n)) {
-        this._showFieldError(f.id, "Enter a number.");
+      const problem = !Number.isFinite(n) ? `Enter a number for “${f.label}”.`
+        : n < f.min ? `${f.label} must be ${formatCount(f.min)} or more.`
+        : f.step === 1 && !Number.isInteger(n) ? `${f.label} must be a whole number.`
+        : null;
+      if (problem) {
+        this._showFieldError(f.id, problem);
         ok = false;
       }
       nums[f.id] = n;
     }
-    if (!ok) return null;
     const model = v("model");
+    if (!model) {
+      this._showFieldError("model", "Choose the model to fine-tune.");
+      ok = false;
+    }
+    if (!ok) return null;
+    const method = v("method") || "sft";
+    const training = method === "rft"
+      ? { method, tier: v("tier"), rft_hours: nums["rft-hours"], runs: 1 }
+      : { method, tier: v("tier"), tokens_per_epoch: nums["training-tokens"], epochs: nums.epochs, runs: 1 };
     const scenario = {
       provider: v("provider"),
       model,
-      training: { method: "sft", tier: v("tier"), tokens_per_epoch: nums["training-tokens"], epochs: nums.epochs, runs: 1 },
+      training,
       deployment: { type: v("deployment") },
       traffic: { requests_per_month: nums.requests },
       base: { model: v("base-model") || model, prompt_tokens: nums["base-prompt"], output_tokens: nums.output },
@@ -567,6 +680,7 @@ export class FtcostEstimator extends HTMLElement {
       retrain_every_months: v("retrain") === "" ? null : Number(v("retrain")),
       horizon_months: nums.horizon,
     };
+    if (v("region")) scenario.region = v("region");
     return scenario;
   }
 
@@ -585,6 +699,11 @@ export class FtcostEstimator extends HTMLElement {
   async compute() {
     clearTimeout(this._timer);
     this._timer = null;
+    if (!this._modelsReady) {
+      // _loadModels() computes when the list arrives: no request leaves with a guessed model.
+      this._status.textContent = "Loading the model list…";
+      return null;
+    }
     this._clearErrors();
     const scenario = this.buildScenario();
     if (!scenario) {
@@ -645,10 +764,39 @@ export class FtcostEstimator extends HTMLElement {
   }
 
   _showProblem(problem) {
-    const detail = problem.detail || problem.title || "The request failed.";
     const f = this._fieldForPath(problem.field);
-    if (f) this._showFieldError(f.id, detail);
-    else this._showTopError(problem.field ? `${detail} (${problem.field})` : detail);
+    const shown = f && !this._wraps.get(f.id).hidden ? f : null;
+    const text = this._sentence(problem, f);
+    if (shown) this._showFieldError(shown.id, text);
+    else this._showTopError(text);
+  }
+
+  /**
+   * A problem as a sentence for the person at the card: the validator's wording ("Expected
+   * `float` >= 0.0 - at `$.traffic.requests_per_month`") becomes "Requests per month must be at
+   * least 0."; API paths inside ftcost's own messages become the fields' labels.
+   */
+  _sentence(problem, f) {
+    const detail = String(problem.detail || problem.title || "The request failed.");
+    const label = f ? f.label : null;
+    const bound = detail.match(/^Expected `\w+`(?: of length)? (>=|>|<=|<) (-?[\d.e+]+)/);
+    if (bound && label) {
+      const words = { ">=": "at least", ">": "more than", "<=": "at most", "<": "less than" }[bound[1]];
+      const n = nf({ maximumFractionDigits: 6 }).format(Number(bound[2]));
+      return `${label} must be ${words} ${n}.`;
+    }
+    if (/^Expected `int`/.test(detail) && label) return `${label} must be a whole number.`;
+    if (/`|\$\./.test(detail)) {
+      return label ? `${label}: this value is not accepted.` : "The service could not read the request; check the values entered.";
+    }
+    const out = detail.replace(/\b[a-z_]+(?:\.[a-z_]+)+\b/g, (path) => {
+      const g = this._fieldForPath(path);
+      return g ? `“${g.label}”` : path;
+    });
+    // A sentence starts with a capital, unless it starts with a name ("gpt-4.1-mini-…: …").
+    const first = out.split(/\s/, 1)[0];
+    const start = /^[a-z]+[,:;]?$/.test(first) ? out.charAt(0).toUpperCase() + out.slice(1) : out;
+    return start + (/[.!?]$/.test(out) ? "" : ".");
   }
 
   _showFieldError(id, message) {
@@ -711,7 +859,7 @@ export class FtcostEstimator extends HTMLElement {
     const vol = this._set("break-even-volume",
       volume === null || volume === undefined ? "never" : `${formatCount(Math.ceil(volume))} requests/month`, volume);
     vol.classList.toggle("never", volume === null || volume === undefined);
-    const pb = this._set("payback", payback === null || payback === undefined ? "never" : formatMonths(payback), payback);
+    const pb = this._set("payback", payback === null || payback === undefined ? "never" : formatDuration(payback), payback);
     pb.classList.toggle("never", payback === null || payback === undefined);
     o["break-even-reason"].textContent = reason;
     if (reason) pb.append(o["break-even-reason"]);
@@ -731,7 +879,8 @@ export class FtcostEstimator extends HTMLElement {
         const cell = this._lat[`latency-${side}-${metric}`];
         const pct = l ? l[`${metric}_s`] : null;
         if (pct && Number.isFinite(pct.p50)) {
-          cell.textContent = `${formatSeconds(pct.p50)} (${formatSeconds(pct.p10)}–${formatSeconds(pct.p90)})`;
+          cell.replaceChildren(formatSeconds(pct.p50), " ",
+            h("span", { className: "range", text: `(${formatSeconds(pct.p10)}–${formatSeconds(pct.p90)})` }));
           cell.dataset.value = String(pct.p50);
         } else {
           cell.textContent = "n/a";
@@ -743,6 +892,7 @@ export class FtcostEstimator extends HTMLElement {
     }
     if (latency.reason) notes.push(latency.reason);
     this._latNote.textContent = notes.join(" ");
+    this._latChange.textContent = describeLatencyChange(latency);
   }
 
   _renderChart(p) {
@@ -752,17 +902,25 @@ export class FtcostEstimator extends HTMLElement {
     // The drawing is as wide as its box (within limits), so 12px labels stay 12px on phones.
     const W = Math.round(Math.min(720, Math.max(280, this._chartWrap.clientWidth || 600)));
     const H = Math.round(Math.min(320, Math.max(210, W * 0.5)));
-    const L = 56, R = 14, T = 16, B = 40;
+    const crossing = findCrossing(points, p.break_even);
+    const horizon = p.horizon || {};
+    const retires = horizon.end_reason === "fine_tuned_retirement";
+    // The break-even and retirement labels get a band each above the plot, clear of the lines
+    // and the ticks.
+    const bands = (crossing ? 1 : 0) + (retires ? 1 : 0);
+    const L = 56, R = 14, T = 16 + 22 * bands, B = 40;
+    const labelX = (cx, text, perChar) => {
+      const half = text.length * perChar; // about half the width of the 12px text
+      return Math.min(Math.max(cx, L + half), W - R - half);
+    };
     this._chartWidth = W;
     const months = points.map((q) => q.month);
     // The axis spans the horizon; when the fine-tuned deployment retires first, the lines stop
     // at the end of the projection and a marker says so.
-    const horizon = p.horizon || {};
     const x0 = Math.min(0, ...months), x1 = Math.max(...months, horizon.months || 0);
     const yMax = niceMax(Math.max(...points.map((q) => Math.max(q.base, q.ft)), 0));
     const x = (m) => L + ((m - x0) / (x1 - x0 || 1)) * (W - L - R);
     const y = (v) => T + (1 - v / (yMax || 1)) * (H - T - B);
-    const crossing = findCrossing(points, p.break_even);
 
     const titleText = "Cumulative cost over the months, base vs fine-tuned";
     const last = points[points.length - 1];
@@ -800,24 +958,24 @@ export class FtcostEstimator extends HTMLElement {
       s("polyline", { class: `line ${cls}`, "data-testid": testid, points: points.map((q) => `${x(q.month).toFixed(1)},${y(q[key]).toFixed(1)}`).join(" ") });
     svg.append(line("base", "line-base", "chart-line-base"), line("ft", "line-ft", "chart-line-ft"));
 
-    if (horizon.end_reason === "fine_tuned_retirement") {
+    if (retires) {
       const ex = x(horizon.end_month);
+      const ly = T - 14 - (crossing ? 22 : 0);
+      const text = `Retires ${horizon.end_date || ""}`.trim();
       const g = s("g", { class: "end", "data-testid": "chart-end", "data-month": horizon.end_month });
-      g.append(s("line", { x1: ex, x2: ex, y1: T, y2: H - B, "stroke-dasharray": "4 3" }));
-      const anchor = ex > W * 0.6 ? "end" : "start";
-      g.append(s("text", { x: anchor === "end" ? ex - 6 : ex + 6, y: T + 10, "text-anchor": anchor },
-        `Retires ${horizon.end_date || ""}`.trim()));
+      g.append(s("line", { x1: ex, x2: ex, y1: ly + 4, y2: H - B, "stroke-dasharray": "4 3" }));
+      g.append(s("text", { x: labelX(ex, text, 3.4), y: ly, "text-anchor": "middle", "data-testid": "chart-end-label" }, text));
       svg.append(g);
     }
 
     if (crossing) {
       const cx = x(crossing.x), cy = y(crossing.y);
       const g = s("g", { class: "crossing", "data-testid": "chart-crossing", "data-month": crossing.month });
-      g.append(s("line", { x1: cx, x2: cx, y1: cy, y2: H - B }));
+      const label = `Break-even: month ${crossing.month}`;
+      const tx = labelX(cx, label, 3.7); // bold
+      g.append(s("line", { x1: cx, x2: cx, y1: T - 8, y2: H - B }));
       g.append(s("circle", { cx, cy, r: 6 }));
-      const anchor = cx > W * 0.7 ? "end" : "start";
-      const tx = anchor === "end" ? cx - 10 : cx + 10;
-      g.append(s("text", { x: tx, y: Math.max(T + 12, cy - 10), "text-anchor": anchor }, `Break-even: month ${crossing.month}`));
+      g.append(s("text", { x: tx, y: T - 14, "text-anchor": "middle", "data-testid": "chart-crossing-label" }, label));
       svg.append(g);
     }
 
@@ -871,6 +1029,22 @@ function findCrossing(points, breakEven) {
   }
   const at = points.find((q) => q.month === given);
   return at ? { month: given, x: given, y: at.base } : null;
+}
+
+/** "Fine-tuned vs base at p50: first token -0.16 s (-28%), whole response -0.15 s (-6%)." */
+export function describeLatencyChange(latency) {
+  const b = latency && latency.base, f = latency && latency.fine_tuned;
+  if (!b || !f) return "";
+  const parts = [];
+  for (const [label, key] of [["first token", "ttft_s"], ["whole response", "e2e_s"]]) {
+    const before = b[key] && b[key].p50, after = f[key] && f[key].p50;
+    if (!Number.isFinite(before) || !Number.isFinite(after)) return "";
+    const diff = after - before;
+    const sign = diff < 0 ? "-" : "+";
+    const pct = before ? ` (${sign}${nf({ maximumFractionDigits: 0 }).format(Math.abs(diff / before) * 100)}%)` : "";
+    parts.push(`${label} ${sign}${formatSeconds(Math.abs(diff))}${pct}`);
+  }
+  return `Fine-tuned vs base at p50: ${parts.join(", ")}.`;
 }
 
 function niceMax(v) {
