@@ -4,7 +4,8 @@
 into a ``Catalog``; ``checks`` holds the rules a file must meet beyond its schema; ``lookup``
 resolves model names, regions and prices; ``view`` shapes models and prices for ``ftcost models``
 and ``GET /v1/models``; ``toml_writer`` writes a provider file back as TOML; ``azure_meters`` and
-``azure_import`` turn Azure Retail Prices API pages into a price sheet.
+``azure_import`` turn Azure Retail Prices API pages into a price sheet; ``diff`` compares
+the prices of two catalogs.
 
 Depends on ``ftcost.errors`` only.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from ftcost.catalog.azure_import import AzureImport, import_azure
 from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.diff import ChangeKind, PriceChange, PriceDiff, diff_catalogs
 from ftcost.catalog.lifecycle import (
     Customer,
     LifecycleStatus,
@@ -74,6 +76,7 @@ __all__ = [
     "TOKEN_KINDS",
     "AzureImport",
     "Catalog",
+    "ChangeKind",
     "CatalogInfo",
     "Cell",
     "Customer",
@@ -90,6 +93,8 @@ __all__ = [
     "ModelEntry",
     "ModelStatus",
     "Price",
+    "PriceChange",
+    "PriceDiff",
     "ProviderFile",
     "ProviderId",
     "ProviderSummary",
@@ -102,6 +107,7 @@ __all__ = [
     "classify_meter",
     "default_pricing_dir",
     "deployment_end",
+    "diff_catalogs",
     "dump_provider_file",
     "filter_models",
     "find_price",
