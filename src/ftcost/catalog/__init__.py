@@ -53,6 +53,7 @@ from ftcost.catalog.store import (
     CatalogInfo,
     default_pricing_dir,
     load_catalog,
+    load_sheet,
     parse_catalog,
 )
 from ftcost.catalog.toml_writer import dump_provider_file
@@ -76,9 +77,9 @@ __all__ = [
     "TOKEN_KINDS",
     "AzureImport",
     "Catalog",
-    "ChangeKind",
     "CatalogInfo",
     "Cell",
+    "ChangeKind",
     "Customer",
     "Encoding",
     "Headline",
@@ -114,6 +115,7 @@ __all__ = [
     "headline",
     "import_azure",
     "load_catalog",
+    "load_sheet",
     "model_record",
     "model_regions",
     "model_status",

@@ -26,6 +26,7 @@ __all__ = [
     "CatalogInfo",
     "default_pricing_dir",
     "load_catalog",
+    "load_sheet",
     "merge_overlay",
     "parse_catalog",
 ]
@@ -179,6 +180,12 @@ def load_catalog(directory: Path | None = None, overlays: Sequence[Path] = ()) -
         providers[ov.provider] = merged
         origins.setdefault(ov.provider, []).append(str(path))
     return Catalog(providers=providers, files=origins)
+
+
+def load_sheet(path: Path) -> Catalog:
+    """One price sheet on its own, laid over nothing: what two sheets are compared as."""
+    pf = parse_catalog(_read(path), source=str(path), overlay=True)
+    return Catalog(providers={pf.provider: pf}, files={pf.provider: [str(path)]})
 
 
 def _read(path: Path) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog import Catalog, load_catalog
+from ftcost.refresh import active_sheet
 
 __all__ = ["add_json", "add_pricing", "catalog_from_args", "print_json"]
 
@@ -25,9 +26,9 @@ def add_pricing(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=[],
         help=(
-            "a pricing TOML of your own laid over the shipped catalog (negotiated prices, "
-            "custom models, another currency); repeatable; also FTCOST_PRICING "
-            f"(paths separated by {os.pathsep!r})"
+            "a pricing TOML of your own laid over the shipped catalog and the refreshed sheet "
+            "(negotiated prices, custom models, another currency); repeatable; also "
+            f"FTCOST_PRICING (paths separated by {os.pathsep!r})"
         ),
     )
 
@@ -38,9 +39,12 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 
 def catalog_from_args(args: argparse.Namespace) -> Catalog:
-    """The shipped catalog with FTCOST_PRICING, then ``--pricing`` files, laid over it."""
+    """The shipped catalog with the refreshed sheet (``ftcost catalog refresh``), then
+    FTCOST_PRICING, then ``--pricing`` files laid over it."""
     env = os.environ.get("FTCOST_PRICING", "")
-    paths = [Path(p) for p in env.split(os.pathsep) if p]
+    sheet = active_sheet()
+    paths = [sheet] if sheet is not None else []
+    paths += [Path(p) for p in env.split(os.pathsep) if p]
     paths += list(getattr(args, "pricing", []) or [])
     return _load(tuple(paths))
 

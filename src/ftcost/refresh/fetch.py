@@ -96,9 +96,10 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _backoff(initial_s: float, max_s: float) -> Callable[[Any], float]:
-    from tenacity import wait_exponential_jitter
+    from tenacity import wait_exponential, wait_random
 
-    exponential = wait_exponential_jitter(initial=initial_s, max=max_s, jitter=initial_s)
+    # initial_s, 2 × initial_s, 4 × … up to max_s, plus up to initial_s of jitter
+    exponential = wait_exponential(multiplier=initial_s, max=max_s) + wait_random(0, initial_s)
 
     def wait(state: Any) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -3,8 +3,9 @@
 The steps: read every page (``ftcost.refresh.fetch``), map the fine-tuning, hosting and
 inference meters with the catalog's importer (``ftcost.catalog.import_azure``) stamping the fetch
 date as ``as_of``, write the TOML to a temporary file beside the target, load the shipped
-catalog with it laid over (the same checks as any ``--pricing`` sheet), diff that against the
-catalog the previous sheet gave, and only then move the file into place. Any failure leaves the
+catalog with it laid over (the same checks as any ``--pricing`` sheet), diff it against the
+previous sheet (or, on the first refresh, the shipped catalog against the shipped catalog with
+the sheet laid over it), and only then move the file into place. Any failure leaves the
 previous sheet as it was.
 """
 
@@ -24,8 +25,9 @@ from ftcost.catalog import (
     dump_provider_file,
     import_azure,
     load_catalog,
+    load_sheet,
 )
-from ftcost.errors import InvalidInputError, RefreshError
+from ftcost.errors import CatalogError, InvalidInputError, RefreshError
 from ftcost.refresh.fetch import DEFAULT_FILTER, RETAIL_PRICES_URL, Progress, fetch_pages, first_url
 from ftcost.refresh.sheet import staged_write
 
@@ -92,17 +94,28 @@ def refresh_prices(
     )
     pf = msgspec.structs.replace(pf, sources=[source])
     text = dump_provider_file(pf, header=_header(today, endpoint, len(pages)))
-    old = _catalog(pricing_dir, out if out.is_file() else None)
+    previous = _previous(out)
     with staged_write(out, text) as staged:
-        new = _catalog(pricing_dir, staged.path)  # a CatalogError removes the staged file
+        merged = _catalog(pricing_dir, staged.path)  # a CatalogError removes the staged file
+        if previous is None:  # the first refresh: what it changes in the shipped catalog
+            old, new, old_label = _catalog(pricing_dir, None), merged, "shipped"
+        else:  # since the last refresh, sheet against sheet: vanished meters show
+            old, new, old_label = previous, load_sheet(staged.path), f"previous {out}"
         diff = diff_catalogs(
-            old,
-            new,
-            old_label=f"shipped + {out}" if out.is_file() else "shipped",
-            new_label=f"shipped + refreshed {today.isoformat()}",
+            old, new, old_label=old_label, new_label=f"refreshed {today.isoformat()}"
         )
         staged.commit = not dry_run
     return _result(out, not dry_run, today, url, result, diff)
+
+
+def _previous(out: Path) -> Catalog | None:
+    """The previous sheet at ``out``, or None when there is none or it does not load."""
+    if not out.is_file():
+        return None
+    try:
+        return load_sheet(out)
+    except CatalogError:
+        return None  # replaced by this refresh; compared against the shipped catalog instead
 
 
 def _catalog(pricing_dir: Path | None, sheet: Path | None) -> Catalog:
