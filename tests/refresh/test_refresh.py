@@ -51,7 +51,7 @@ def test_refresh_writes_a_sheet_that_loads(api: RecordedApi, no_wait: Opts) -> N
     price = find_price(entry, "training", "global")
     assert price.value == pytest.approx(5.0)  # 0.005 per 1K tokens
     assert price.as_of == TODAY
-    assert price.source == "ARP"
+    assert price.source == "ARP-refresh"
     info = sheet_info(out, today=TODAY + dt.timedelta(days=3))
     assert info.exists
     assert info.as_of == TODAY

@@ -46,11 +46,19 @@ def catalog_from_args(args: argparse.Namespace) -> Catalog:
     paths = [sheet] if sheet is not None else []
     paths += [Path(p) for p in env.split(os.pathsep) if p]
     paths += list(getattr(args, "pricing", []) or [])
-    return _load(tuple(paths))
+    return _load(tuple(paths), tuple(_mtime(p) for p in paths))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1  # load_catalog names the missing file
 
 
 @functools.lru_cache(maxsize=4)
-def _load(paths: tuple[Path, ...]) -> Catalog:
+def _load(paths: tuple[Path, ...], mtimes: tuple[int, ...]) -> Catalog:
+    """Cached per process; ``mtimes`` makes a sheet rewritten since (a refresh) load again."""
     return load_catalog(overlays=paths)
 
 

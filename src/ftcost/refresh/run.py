@@ -31,7 +31,11 @@ from ftcost.errors import CatalogError, InvalidInputError, RefreshError
 from ftcost.refresh.fetch import DEFAULT_FILTER, RETAIL_PRICES_URL, Progress, fetch_pages, first_url
 from ftcost.refresh.sheet import staged_write
 
-__all__ = ["RefreshResult", "refresh_prices"]
+__all__ = ["SOURCE_ID", "RefreshResult", "refresh_prices"]
+
+# The sources-table id the refreshed prices cite: distinct from the shipped file's ids and from
+# the ``ARP`` default of ``ftcost catalog import-azure`` sheets, so overlays never mix them up.
+SOURCE_ID = "ARP-refresh"
 
 
 class RefreshResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,7 +80,7 @@ def refresh_prices(
     )
     pages = [(f"page {n}", data) for n, (_, data) in enumerate(raw, 1)]
     try:
-        result = import_azure(pages, as_of=today)
+        result = import_azure(pages, as_of=today, source_id=SOURCE_ID)
     except InvalidInputError as exc:  # an item the importer cannot read
         raise RefreshError(f"the API's answer cannot be imported: {exc}", url=url) from None
     pf = result.provider_file
