@@ -36,7 +36,12 @@ _FIELD_NAMED = re.compile(r"^Object (?:contains unknown|missing required) field 
 
 
 class CatalogInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """What every output names: which catalog, which version, which dates."""
+    """What every output names: which catalog, which version, which dates.
+
+    ``as_of_min``/``as_of_max`` span every priced entry of the provider. An output that used
+    prices (a Projection) also names the oldest ``as_of`` among them, ``prices_used_as_of``,
+    and its age in days on the start date, ``prices_age_days`` (empty / null otherwise).
+    """
 
     provider: str
     version: str
@@ -44,6 +49,8 @@ class CatalogInfo(msgspec.Struct, frozen=True, kw_only=True):
     as_of_min: str
     as_of_max: str
     files: list[str]
+    prices_used_as_of: str = ""
+    prices_age_days: int | None = None
 
 
 class Catalog(msgspec.Struct, frozen=True, kw_only=True):

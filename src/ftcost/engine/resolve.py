@@ -53,6 +53,7 @@ from ftcost.engine.notes import (
     add_assumptions,
     add_static_warnings,
     check_lifecycle,
+    check_staleness,
     months_between,
 )
 from ftcost.engine.projection import WarningItem
@@ -489,6 +490,12 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     prices = _prices(ctx, s, m, stages, deps, ends)
     add_static_warnings(ctx, s, m.trained[1], m.base[1], m.region, ft_dep, base_dep)
     add_assumptions(ctx, s, m.trained[1], m.base[1], s.retrain_every_months or 0)
+    age = check_staleness(ctx, s.provider, s.start_date)
+    info = catalog.provider_info(s.provider)
+    if ctx.oldest_as_of is not None:
+        info = msgspec.structs.replace(
+            info, prices_used_as_of=ctx.oldest_as_of.isoformat(), prices_age_days=age
+        )
     fields = NUMERIC_FIELDS + tuple(
         f"{costs.stage_prefix(i)}.{f}"
         for i in range(1, len(stages.infos))
@@ -509,7 +516,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         retirement_date=dep[1].date if (dep := deployment_end(m.trained[1])) else None,
         warnings=tuple(ctx.warnings),
         assumptions=tuple(ctx.assumptions),
-        catalog=catalog.provider_info(s.provider),
+        catalog=info,
         scenario=_echo(s, m, stages, shapes, ft_dep, base_dep),
     )
 
