@@ -18,6 +18,9 @@ FTCOST_MAX_BODY_BYTES       1 MiB                           limit of a JSON requ
 FTCOST_MAX_DATASET_BYTES    512 MiB                         limit of a streamed JSONL upload
 FTCOST_LOG_LEVEL            info                            debug, info, warning, error
 FTCOST_ACCESS_LOG           true                            one log line per request
+FTCOST_REFRESH_HOURS        (none: no background refresh)   ``serve`` re-reads the Azure Retail
+                                                            Prices API this often (hours, > 0)
+FTCOST_REFRESH_ENDPOINT     the Retail Prices API           a mirror of it for those refreshes
 ==========================  ==============================  ====================================
 
 Byte sizes accept a plain number or a binary suffix: ``64k``, ``1m``, ``512MiB``, ``2g``.
@@ -42,6 +45,7 @@ _MIB = 1024 * 1024
 _SIZE = re.compile(r"^(?P<num>[0-9]+)\s*(?P<unit>[kmg]?)(?:i?b)?$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": _MIB, "g": 1024 * _MIB}
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
+_URL = re.compile(r"^https?://[^\s/]+(?:/\S*)?$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -58,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_dataset_bytes: int = 512 * _MIB
     log_level: LogLevel = "info"
     access_log: bool = True
+    refresh_hours: float | None = None
+    refresh_endpoint: str = ""  # "" is the public API (ftcost.refresh.RETAIL_PRICES_URL)
 
 
 def parse_size(text: str, *, field: str) -> int:
@@ -108,6 +114,16 @@ def _origins(text: str, *, field: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _hours(text: str, *, field: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"{field}={text!r} is not a number of hours", field=field) from None
+    if not 0.01 <= value <= 24 * 366:  # from 36 seconds to a year
+        raise InvalidInputError(f"{field}={text!r} must be between 0.01 and 8784", field=field)
+    return value
+
+
 def _host(text: str, *, field: str) -> str:
     host = text.strip()
     if not host or any(c.isspace() for c in host) or "/" in host:
@@ -147,4 +163,13 @@ def from_env(env: Mapping[str, str]) -> Settings:
         changes["log_level"] = level
     if (v := get("FTCOST_ACCESS_LOG")) is not None:
         changes["access_log"] = _bool(v, field="FTCOST_ACCESS_LOG")
+    if (v := get("FTCOST_REFRESH_HOURS")) is not None:
+        changes["refresh_hours"] = _hours(v, field="FTCOST_REFRESH_HOURS")
+    if (v := get("FTCOST_REFRESH_ENDPOINT")) is not None:
+        if not _URL.match(v.strip()):
+            raise InvalidInputError(
+                f"FTCOST_REFRESH_ENDPOINT={v!r} is not an http(s) URL",
+                field="FTCOST_REFRESH_ENDPOINT",
+            )
+        changes["refresh_endpoint"] = v.strip()
     return msgspec.structs.replace(Settings(), **changes)

@@ -58,6 +58,14 @@ def test_unrelated_and_empty_variables_are_ignored() -> None:
         ("FTCOST_ACCESS_LOG", "off", "access_log", False),
         ("FTCOST_ACCESS_LOG", "0", "access_log", False),
         ("FTCOST_ACCESS_LOG", "Yes", "access_log", True),
+        ("FTCOST_REFRESH_HOURS", "24", "refresh_hours", 24.0),
+        ("FTCOST_REFRESH_HOURS", "0.5", "refresh_hours", 0.5),
+        (
+            "FTCOST_REFRESH_ENDPOINT",
+            " http://127.0.0.1:8080/api/retail/prices ",
+            "refresh_endpoint",
+            "http://127.0.0.1:8080/api/retail/prices",
+        ),
     ],
 )
 def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
@@ -91,6 +99,12 @@ def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
         ("FTCOST_MAX_DATASET_BYTES", "lots"),
         ("FTCOST_LOG_LEVEL", "verbose"),
         ("FTCOST_ACCESS_LOG", "maybe"),
+        ("FTCOST_REFRESH_HOURS", "0"),
+        ("FTCOST_REFRESH_HOURS", "-1"),
+        ("FTCOST_REFRESH_HOURS", "daily"),
+        ("FTCOST_REFRESH_HOURS", "10000"),
+        ("FTCOST_REFRESH_ENDPOINT", "prices.azure.com/api/retail/prices"),
+        ("FTCOST_REFRESH_ENDPOINT", "ftp://mirror.example.com/prices"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:

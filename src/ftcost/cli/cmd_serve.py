@@ -30,7 +30,10 @@ def register(sub: Any) -> None:
             "Run the HTTP API with granian. Settings come from FTCOST_* environment variables "
             "(FTCOST_HOST, FTCOST_PORT, FTCOST_WORKERS, FTCOST_PRICING, FTCOST_CORS_ORIGINS, "
             "FTCOST_MAX_BODY_BYTES, FTCOST_MAX_DATASET_BYTES, FTCOST_LOG_LEVEL, "
-            "FTCOST_ACCESS_LOG); options given here win over them."
+            "FTCOST_ACCESS_LOG, FTCOST_REFRESH_HOURS, FTCOST_REFRESH_ENDPOINT); options given "
+            "here win over them. The sheet of `ftcost catalog refresh` is laid over the shipped "
+            "catalog when present; with FTCOST_REFRESH_HOURS the service re-reads the Azure "
+            "Retail Prices API that often and swaps in the new prices once they validate."
         ),
     )
     serve.add_argument("--host", help="address to bind (default: FTCOST_HOST or 127.0.0.1)")
