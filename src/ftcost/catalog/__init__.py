@@ -46,6 +46,7 @@ from ftcost.catalog.schema import (
     Source,
     Status,
     Tier,
+    TokenizerName,
     Variant,
 )
 from ftcost.catalog.store import (
@@ -103,6 +104,7 @@ __all__ = [
     "Source",
     "Status",
     "Tier",
+    "TokenizerName",
     "Variant",
     "check_region",
     "classify_meter",

@@ -14,7 +14,14 @@ import msgspec
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.refresh import active_sheet
 
-__all__ = ["add_json", "add_pricing", "catalog_from_args", "print_json"]
+__all__ = [
+    "add_json",
+    "add_pricing",
+    "add_tokenizer",
+    "catalog_from_args",
+    "print_json",
+    "tokenizer_counter",
+]
 
 
 def add_pricing(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +38,34 @@ def add_pricing(parser: argparse.ArgumentParser) -> None:
             f"FTCOST_PRICING (paths separated by {os.pathsep!r})"
         ),
     )
+
+
+def add_tokenizer(parser: argparse.ArgumentParser) -> None:
+    """``--tokenizer FILE``: the tokenizer.json of a model whose tokenizer is not tiktoken's."""
+    parser.add_argument(
+        "--tokenizer",
+        metavar="FILE",
+        type=Path,
+        help=(
+            "a tokenizer.json (Hugging Face tokenizers format) for a model whose catalog "
+            "tokenizer is not a tiktoken encoding (open-weight models, e.g. hf:Qwen/...); read "
+            "offline. Without it such models are estimated at 4 characters per token, flagged"
+        ),
+    )
+
+
+def tokenizer_counter(args: argparse.Namespace) -> Any:
+    """A counter that uses ``--tokenizer`` for non-tiktoken models, or None without it."""
+    path: Path | None = getattr(args, "tokenizer", None)
+    if path is None:
+        return None
+    if not path.is_file():
+        from ftcost.errors import InvalidInputError
+
+        raise InvalidInputError(f"--tokenizer: no such file: {path}", field="tokenizer")
+    from ftcost.tokens import OtherTokenizerCounter
+
+    return OtherTokenizerCounter(path)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
