@@ -54,7 +54,7 @@ prices = [
 source = "T1"
 as_of = 2026-11-01
 note = "test"
-""".replace("= D ", "= 2026-11-01 ")
+""".replace("= D}", "= 2026-11-01}")
 
 
 @pytest.fixture
