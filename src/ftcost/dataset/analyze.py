@@ -35,8 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, get_args
 
+import msgspec
+
 from ftcost import tokens
-from ftcost.catalog import Catalog, IntFigure, resolve_model
+from ftcost.catalog import Catalog, CatalogInfo, IntFigure, Method, find_price, resolve_model
 from ftcost.dataset.checks import BatchParams, DatasetFormat
 from ftcost.dataset.format import detect_format, find_separator
 from ftcost.dataset.report import (
@@ -45,6 +47,7 @@ from ftcost.dataset.report import (
     DatasetReport,
     EpochsInfo,
     SplitReport,
+    TierCost,
     TokenStats,
     duplicate_issues,
     per_example,
@@ -289,13 +292,25 @@ class DatasetAnalyzer:
             issues=issues,
             issue_counts=dict(sorted(codes.items())),
             validation=split,
-            cost=tier_costs(entry, method, training_tokens),
+            cost=(cost := tier_costs(entry, method, training_tokens)),
             estimates=estimates,
             limits=lim,
             assumptions=self._assumptions(method, split is not None),
-            catalog=self.catalog_info,
+            catalog=self._catalog_info(method, cost),
             counting_method=self._counting_method(),
         )
+
+    def _catalog_info(self, method: Method, cost: list[TierCost]) -> CatalogInfo:
+        """The catalog info with the oldest training price the cost table used (no start
+        date here: its age is the Projection's to tell)."""
+        used = [
+            find_price(self.entry, "training", tier, method=method).as_of
+            for tier in self.entry.tiers
+            if any(tc.available and tc.tier == tier for tc in cost)
+        ]
+        if not used:
+            return self.catalog_info
+        return msgspec.structs.replace(self.catalog_info, prices_used_as_of=min(used).isoformat())
 
     def _counting_method(self) -> str:
         if tokens.is_tiktoken(self.encoding):
