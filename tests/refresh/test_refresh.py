@@ -180,3 +180,18 @@ def test_timeout_is_retried_then_reported(api: RecordedApi, no_wait: Opts) -> No
     with pytest.raises(RefreshError, match="timed out after 2 attempts"):
         _refresh(api, default_sheet_path(), no_wait, attempts=2, timeout_s=0.1)
     assert active_sheet() is None
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("ftp://127.0.0.1/prices", "must be an http"),
+        ("http://127.0.0.1:1/api/retail/prices", "after 2 attempts"),
+    ],
+    ids=["not-http", "connection-refused"],
+)
+def test_unusable_endpoint(endpoint: str, message: str, no_wait: Opts) -> None:
+    """A non-HTTP endpoint fails at once; a refused connection after its retries."""
+    with pytest.raises(RefreshError, match=message):
+        refresh_prices(default_sheet_path(), today=TODAY, endpoint=endpoint, **no_wait(attempts=2))
+    assert active_sheet() is None

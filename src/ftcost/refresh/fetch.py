@@ -7,10 +7,10 @@ fields are case-sensitive (``serviceName``, ``productName``, ``priceType``, …)
 
 ``fetch_pages`` follows every link with one ``httpx.Client``. A 429, a 5xx, a timeout or a
 dropped connection is retried with exponential backoff and jitter (``tenacity``), honouring a
-``Retry-After`` header up to the backoff cap; any other status, a page that is not the API's
-JSON, a link back to a page already read (a loop) or more than ``max_pages`` pages raise
-``RefreshError`` naming the URL. httpx and tenacity are imported on first use, so the CLI starts
-without them.
+``Retry-After`` header up to the backoff cap; any other status or HTTP error, a page that is
+not the API's JSON, a link back to a page already read (a loop) or more than ``max_pages``
+pages raise ``RefreshError`` naming the URL. httpx and tenacity are imported on first use, so
+the CLI starts without them.
 """
 
 from __future__ import annotations
@@ -80,7 +80,12 @@ def first_url(endpoint: str, flt: str) -> str:
     """The first page's URL: ``endpoint`` with ``$filter`` (and its other parameters) kept."""
     import httpx
 
-    url = httpx.URL(endpoint)
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL as exc:
+        raise RefreshError(f"not a URL: {exc}", url=endpoint) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise RefreshError("the endpoint must be an http(s) URL", url=endpoint)
     return str(url.copy_merge_params({"$filter": flt})) if flt else str(url)
 
 
@@ -127,7 +132,9 @@ def fetch_pages(
     retrying = Retrying(
         stop=stop_after_attempt(attempts),
         wait=_backoff(backoff_s, backoff_max_s),
-        retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
+        retry=retry_if_exception_type(
+            (_Retryable, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+        ),
         reraise=True,
     )
     headers = {"User-Agent": "ftcost (catalog refresh)", "Accept": "application/json"}
@@ -177,6 +184,8 @@ def _get(client: httpx.Client, retrying: Any, url: str, attempts: int) -> bytes:
         raise RefreshError(f"HTTP {exc.status} after {attempts} attempts", url=url) from None
     except httpx.TimeoutException:
         raise RefreshError(f"timed out after {attempts} attempts", url=url) from None
-    except httpx.TransportError as exc:
+    except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
         raise RefreshError(f"{exc} after {attempts} attempts", url=url) from None
+    except httpx.HTTPError as exc:  # redirect loops, bad links: not worth another try
+        raise RefreshError(f"{type(exc).__name__}: {exc}", url=url) from None
     return result
