@@ -18,8 +18,16 @@ settings.load_profile("ci" if os.environ.get("CI") else "ftcost")
 
 
 @pytest.fixture(autouse=True)
-def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's own FTCOST_* variables."""
+def _isolate_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test sees the developer's own FTCOST_* variables or refreshed price sheet: the user
+    data directory (platformdirs honours XDG_DATA_HOME) is an empty temporary one."""
     for name in list(os.environ):
         if name.startswith("FTCOST_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver listens on 127.0.0.1 (a free port): the runs stay offline."""
+    return ("127.0.0.1", 0)

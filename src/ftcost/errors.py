@@ -10,7 +10,8 @@ documents (``ftcost.api.problems``) or one line on stderr (``ftcost.cli``)::
     │   ├── PriceUnavailableError   the catalog has no figure for that model/tier/region
     │   ├── ModelRetiredError       the model cannot be trained or served on the start date
     │   └── NoBreakEvenError        the curves never cross
-    └── TokenizerUnavailableError   encoding files not installed
+    ├── TokenizerUnavailableError   encoding files not installed
+    └── RefreshError                the Retail Prices API could not be read (ftcost.refresh)
 
 This module imports nothing from outside the standard library.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "ModelRetiredError",
     "NoBreakEvenError",
     "PriceUnavailableError",
+    "RefreshError",
     "TokenizerUnavailableError",
     "UnknownModelError",
 ]
@@ -170,3 +172,20 @@ class TokenizerUnavailableError(FtcostError):
 
     def extensions(self) -> dict[str, object]:
         return {"encoding": self.encoding}
+
+
+class RefreshError(FtcostError):
+    """``ftcost catalog refresh`` could not read the prices: ``url`` is the page that failed.
+
+    The previous refreshed sheet stays in place.
+    """
+
+    title = "Price refresh failed"
+    slug = "refresh-failed"
+
+    def __init__(self, detail: str, *, url: str = "") -> None:
+        super().__init__(f"{detail} ({url})" if url else detail)
+        self.url = url
+
+    def extensions(self) -> dict[str, object]:
+        return {"url": self.url}

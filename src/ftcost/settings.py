@@ -34,6 +34,9 @@ FTCOST_MAX_HEAVY            4                               CPU-heavy operations
 FTCOST_MAX_SWEEP_POINTS     20000                           grid points of one HTTP sweep (the
                                                             core and CLI allow 1,000,000)
 FTCOST_CACHE_BYTES          64 MiB                          per-worker cache of estimate answers
+FTCOST_REFRESH_HOURS        (none: no background refresh)   ``serve`` re-reads the Azure Retail
+                                                            Prices API this often (hours, > 0)
+FTCOST_REFRESH_ENDPOINT     the Retail Prices API           a mirror of it for those refreshes
 ==========================  ==============================  ====================================
 
 Byte sizes accept a plain number or a binary suffix: ``64k``, ``1m``, ``512MiB``, ``2g``.
@@ -61,6 +64,7 @@ _UNITS = {"": 1, "k": 1024, "m": _MIB, "g": 1024 * _MIB}
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
 _DURATION = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>ms|s|m)?$", re.IGNORECASE)
 _SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0}
+_URL = re.compile(r"^https?://[^\s/]+(?:/\S*)?$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -86,6 +90,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_heavy: int = 4
     max_sweep_points: int = 20_000
     cache_bytes: int = 64 * _MIB
+    refresh_hours: float | None = None
+    refresh_endpoint: str = ""  # "" is the public API (ftcost.refresh.RETAIL_PRICES_URL)
 
 
 def parse_size(text: str, *, field: str) -> int:
@@ -151,6 +157,16 @@ def _origins(text: str, *, field: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _hours(text: str, *, field: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"{field}={text!r} is not a number of hours", field=field) from None
+    if not 0.01 <= value <= 24 * 366:  # from 36 seconds to a year
+        raise InvalidInputError(f"{field}={text!r} must be between 0.01 and 8784", field=field)
+    return value
+
+
 def _host(text: str, *, field: str) -> str:
     host = text.strip()
     if not host or any(c.isspace() for c in host) or "/" in host:
@@ -214,4 +230,13 @@ def from_env(env: Mapping[str, str]) -> Settings:
             changes[attr] = _int(v, field=name, low=low, high=high)
     if (v := get("FTCOST_CACHE_BYTES")) is not None:
         changes["cache_bytes"] = parse_size(v, field="FTCOST_CACHE_BYTES")
+    if (v := get("FTCOST_REFRESH_HOURS")) is not None:
+        changes["refresh_hours"] = _hours(v, field="FTCOST_REFRESH_HOURS")
+    if (v := get("FTCOST_REFRESH_ENDPOINT")) is not None:
+        if not _URL.match(v.strip()):
+            raise InvalidInputError(
+                f"FTCOST_REFRESH_ENDPOINT={v!r} is not an http(s) URL",
+                field="FTCOST_REFRESH_ENDPOINT",
+            )
+        changes["refresh_endpoint"] = v.strip()
     return msgspec.structs.replace(Settings(), **changes)

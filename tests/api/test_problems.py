@@ -37,6 +37,7 @@ from ftcost.errors import (
     InvalidInputError,
     NoBreakEvenError,
     PriceUnavailableError,
+    RefreshError,
     TokenizerUnavailableError,
     UnknownModelError,
 )
@@ -113,6 +114,15 @@ ROWS = [
         "Tokenizer unavailable",
         "encoding 'o200k_base' unavailable: rank file missing",
         {"encoding": "o200k_base"},
+    ),
+    Row(
+        "refresh-failed",
+        lambda: RefreshError("HTTP 503 after 4 attempts", url="http://127.0.0.1/prices"),
+        502,
+        slug("refresh-failed"),
+        "Price refresh failed",
+        "HTTP 503 after 4 attempts (http://127.0.0.1/prices)",
+        {"url": "http://127.0.0.1/prices"},
     ),
     Row(
         "catalog-error",

@@ -71,6 +71,14 @@ def test_unrelated_and_empty_variables_are_ignored() -> None:
         ("FTCOST_MAX_HEAVY", "2", "max_heavy", 2),
         ("FTCOST_MAX_SWEEP_POINTS", "1000", "max_sweep_points", 1000),
         ("FTCOST_CACHE_BYTES", "8m", "cache_bytes", 8 * MIB),
+        ("FTCOST_REFRESH_HOURS", "24", "refresh_hours", 24.0),
+        ("FTCOST_REFRESH_HOURS", "0.5", "refresh_hours", 0.5),
+        (
+            "FTCOST_REFRESH_ENDPOINT",
+            " http://127.0.0.1:8080/api/retail/prices ",
+            "refresh_endpoint",
+            "http://127.0.0.1:8080/api/retail/prices",
+        ),
     ],
 )
 def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
@@ -113,6 +121,12 @@ def test_each_variable(name: str, value: str, attr: str, expected: Any) -> None:
         ("FTCOST_MAX_HEAVY", "0"),
         ("FTCOST_MAX_SWEEP_POINTS", "1000001"),
         ("FTCOST_CACHE_BYTES", "big"),
+        ("FTCOST_REFRESH_HOURS", "0"),
+        ("FTCOST_REFRESH_HOURS", "-1"),
+        ("FTCOST_REFRESH_HOURS", "daily"),
+        ("FTCOST_REFRESH_HOURS", "10000"),
+        ("FTCOST_REFRESH_ENDPOINT", "prices.azure.com/api/retail/prices"),
+        ("FTCOST_REFRESH_ENDPOINT", "ftp://mirror.example.com/prices"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:

@@ -1,8 +1,10 @@
 """The litestar application: ``create_app`` builds it, nothing happens at import time.
 
 ``create_app(settings, catalog, counter)`` takes everything it needs (tests pass a small catalog
-and a fake counter); what it is not given it loads once: the shipped catalog with
-``settings.pricing`` laid over it, and the tiktoken counter. ``app_from_env`` is the factory
+and a fake counter); what it is not given it loads once: the shipped catalog with the refreshed
+sheet (``ftcost catalog refresh``) and then ``settings.pricing`` laid over it, and the tiktoken
+counter. With ``settings.refresh_hours`` a ``CatalogRefresher`` re-reads the Azure prices in the
+background and swaps the catalog when the new one validates. ``app_from_env`` is the factory
 ``ftcost serve`` hands to the ASGI server, so each worker process builds its own app from
 ``FTCOST_*`` variables.
 """
@@ -30,12 +32,14 @@ from ftcost.api.limits import Guard, HeavyWork
 from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import GeneratorFriendlyOpenAPIConfig, StrictStructSchemaPlugin
 from ftcost.api.problems import problem_config
+from ftcost.api.refresher import CatalogRefresher, ServicesRef
 from ftcost.api.routes import ROUTES, Services
 from ftcost.api.routes_analysis import ANALYSIS_ROUTES
 from ftcost.api.routes_tokens import TOKEN_ROUTES
 from ftcost.api.routes_traffic import TRAFFIC_ROUTES
 from ftcost.api.widget_routes import WIDGET_ROUTES
 from ftcost.catalog import Catalog, load_catalog
+from ftcost.refresh import active_sheet, default_sheet_path
 from ftcost.settings import Settings, from_env
 
 __all__ = [
@@ -117,13 +121,15 @@ def create_app(
 ) -> Litestar:
     """The ftcost HTTP application.
 
-    ``catalog`` defaults to the shipped catalog with ``settings.pricing`` overlays (a bad price
-    sheet fails here, at start-up); ``counter`` to the tiktoken counter, which loads encodings
-    lazily on first use.
+    ``catalog`` defaults to the shipped catalog with the refreshed sheet and ``settings.pricing``
+    overlays (a bad price sheet fails here, at start-up); ``counter`` to the tiktoken counter,
+    which loads encodings lazily on first use.
     """
     settings = settings or Settings()
+    overlays = [Path(p) for p in settings.pricing]
     if catalog is None:
-        catalog = load_catalog(overlays=[Path(p) for p in settings.pricing])
+        sheet = active_sheet()
+        catalog = load_catalog(overlays=[sheet, *overlays] if sheet is not None else overlays)
     if counter is None:
         counter = _default_counter()
     services = Services(
@@ -133,9 +139,10 @@ def create_app(
         cache=ResponseCache(max_bytes=settings.cache_bytes),
         heavy=HeavyWork(settings.max_heavy),
     )
+    ref = ServicesRef(services)
 
     def provide_services() -> Services:
-        return services
+        return ref.current  # one read: a request sees one catalog, even across a swap
 
     cors = (
         CORSConfig(
@@ -148,6 +155,17 @@ def create_app(
         if settings.cors_origins
         else None
     )
+    refresher = (
+        CatalogRefresher(
+            ref,
+            hours=settings.refresh_hours,
+            sheet=default_sheet_path(),
+            overlays=overlays,
+            endpoint=settings.refresh_endpoint,
+        )
+        if settings.refresh_hours
+        else None
+    )
     app = Litestar(
         route_handlers=[
             *ROUTES,
@@ -157,13 +175,15 @@ def create_app(
             *WIDGET_ROUTES,
             _openapi_json,
         ],
-        dependencies={"services": Provide(provide_services, sync_to_thread=False, use_cache=True)},
+        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         plugins=[ProblemDetailsPlugin(problem_config()), StrictStructSchemaPlugin()],
         openapi_config=openapi_config(),
         cors_config=cors,
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,
         signature_namespace={"Services": Services},
+        on_startup=[refresher.start] if refresher else [],
+        on_shutdown=[refresher.stop] if refresher else [],
     )
     # Outermost layer, around routing, CORS and exception handling: every response (404s and
     # preflights included) gets the request id, the security headers and an access-log line.
@@ -174,7 +194,9 @@ def create_app(
         cors_origins=settings.cors_origins,
         access_log=settings.access_log,
     )
-    app.state["services"] = services
+    app.state["services"] = services  # as created; requests read services_ref.current
+    app.state["services_ref"] = ref
+    app.state["refresher"] = refresher
     return app
 
 

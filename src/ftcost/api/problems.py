@@ -32,6 +32,7 @@ from ftcost.errors import (
     ModelRetiredError,
     NoBreakEvenError,
     PriceUnavailableError,
+    RefreshError,
     TokenizerUnavailableError,
     UnknownModelError,
 )
@@ -180,6 +181,7 @@ PROBLEM_CONVERTERS: dict[type[Exception], Callable[[Any], ProblemDetailsExceptio
     NoBreakEvenError: _convert(422),
     InvalidInputError: _convert(422),
     TokenizerUnavailableError: _convert(503),
+    RefreshError: _convert(502),
     CatalogError: _convert(500),
     FtcostError: _convert(500),
     ValidationException: _validation,

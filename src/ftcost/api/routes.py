@@ -95,6 +95,7 @@ def _summary(provider: str, entry: ModelEntry, on: dt.date, customer: Customer) 
         id=entry.id,
         aliases=list(entry.aliases),
         encoding=entry.encoding,
+        tokenizer=entry.tokenizer,
         methods=list(entry.methods),
         training_tiers=list(entry.tiers),
         deployments=list(entry.deployments),

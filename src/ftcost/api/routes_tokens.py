@@ -66,14 +66,15 @@ async def count_tokens(
 
 def _count(data: CountTokensRequest, services: Services) -> TokenCount:
     resolved = resolve_model(services.catalog, data.model, data.provider)
-    encoding = resolved.entry.encoding
+    encoding = resolved.entry.counts_with()
     if encoding is None:
         raise InvalidInputError(f"no encoding known for {resolved.entry.id}", field="model")
     messages = (
         [msgspec.to_builtins(m) for m in data.messages] if data.messages is not None else None
     )
     counter = services.counter if services.counter is not None else tokens.default_counter()
-    result = tokens.count_request(
+    # A tokenizer that is not tiktoken's is estimated (4 characters per token) and flagged.
+    result = tokens.count_tokens(
         counter, encoding, text=data.text, messages=messages, tools=data.tools
     )
     info = services.catalog.provider_info(resolved.provider)

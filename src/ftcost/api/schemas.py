@@ -54,6 +54,7 @@ class ModelSummary(_Wire, kw_only=True):
     id: str
     aliases: list[str]
     encoding: Encoding | None
+    tokenizer: str | None = None  # a tokenizer other than tiktoken ("hf:<owner>/<repo>")
     methods: list[Method]
     training_tiers: list[Tier]
     deployments: list[Tier]

@@ -4,7 +4,8 @@
 into a ``Catalog``; ``checks`` holds the rules a file must meet beyond its schema; ``lookup``
 resolves model names, regions and prices; ``view`` shapes models and prices for ``ftcost models``
 and ``GET /v1/models``; ``toml_writer`` writes a provider file back as TOML; ``azure_meters`` and
-``azure_import`` turn Azure Retail Prices API pages into a price sheet.
+``azure_import`` turn Azure Retail Prices API pages into a price sheet; ``diff`` compares
+the prices of two catalogs.
 
 Depends on ``ftcost.errors`` only.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from ftcost.catalog.azure_import import AzureImport, import_azure
 from ftcost.catalog.azure_meters import MeterUse, classify_meter, normalise_meter
+from ftcost.catalog.diff import ChangeKind, PriceChange, PriceDiff, diff_catalogs
 from ftcost.catalog.files import MAX_FILE_BYTES, FileRefused, read_bounded
 from ftcost.catalog.lifecycle import (
     Customer,
@@ -50,6 +52,7 @@ from ftcost.catalog.schema import (
     Source,
     Status,
     Tier,
+    TokenizerName,
     Variant,
 )
 from ftcost.catalog.store import (
@@ -57,6 +60,7 @@ from ftcost.catalog.store import (
     CatalogInfo,
     default_pricing_dir,
     load_catalog,
+    load_sheet,
     parse_catalog,
 )
 from ftcost.catalog.toml_writer import dump_provider_file
@@ -86,6 +90,7 @@ __all__ = [
     "Catalog",
     "CatalogInfo",
     "Cell",
+    "ChangeKind",
     "Customer",
     "Encoding",
     "FileRefused",
@@ -101,6 +106,8 @@ __all__ = [
     "ModelEntry",
     "ModelStatus",
     "Price",
+    "PriceChange",
+    "PriceDiff",
     "ProviderFile",
     "ProviderId",
     "ProviderSummary",
@@ -109,11 +116,13 @@ __all__ = [
     "Source",
     "Status",
     "Tier",
+    "TokenizerName",
     "Variant",
     "check_region",
     "classify_meter",
     "default_pricing_dir",
     "deployment_end",
+    "diff_catalogs",
     "dump_provider_file",
     "filter_models",
     "find_price",
@@ -121,6 +130,7 @@ __all__ = [
     "headline",
     "import_azure",
     "load_catalog",
+    "load_sheet",
     "model_record",
     "model_regions",
     "model_status",

@@ -45,8 +45,8 @@ def check_provider_file(pf: ProviderFile, *, source: str, overlay: bool = False)
     names: dict[str, str] = {}
     for i, model in enumerate(pf.models):
         at = f"models[{i}]"
-        if model.encoding is None and not overlay:
-            raise fail(f"{at}.encoding", f"model {model.id!r} needs an encoding")
+        if model.encoding is None and model.tokenizer is None and not overlay:
+            raise fail(f"{at}.encoding", f"model {model.id!r} needs an encoding or a tokenizer")
         for name in (model.id, *model.aliases):
             key = name.lower()
             if key in names and names[key] != model.id:

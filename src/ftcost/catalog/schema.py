@@ -60,6 +60,7 @@ __all__ = [
     "Source",
     "Status",
     "Tier",
+    "TokenizerName",
     "Variant",
 ]
 
@@ -97,6 +98,10 @@ PriceKind = Literal[
 ]
 Variant = Literal["base", "fine_tuned", "grader"]
 Encoding = Literal["o200k_base", "cl100k_base"]
+# A tokenizer other than a tiktoken encoding: ``hf:<owner>/<repo>`` names the Hugging Face
+# repository whose tokenizer.json counts this model's tokens (the user gives the file; ftcost
+# downloads nothing and otherwise estimates, see ftcost.tokens.other).
+TokenizerName = Annotated[str, Meta(pattern=r"^hf:[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")]
 
 KIND_UNITS: dict[str, str] = {
     "training": "usd_per_mtok",
@@ -278,7 +283,8 @@ class ModelEntry(Base, frozen=True, kw_only=True):
     """One model of one provider. ``methods`` empty means base-model inference only."""
 
     id: Id
-    encoding: Encoding | None = None  # required after overlays are merged
+    encoding: Encoding | None = None  # this or tokenizer is required after overlays are merged
+    tokenizer: TokenizerName | None = None  # not a tiktoken encoding (open-weight models)
     aliases: list[Id] = []
     methods: list[Method] = []
     tiers: list[Tier] = []  # training tiers offered
@@ -290,6 +296,10 @@ class ModelEntry(Base, frozen=True, kw_only=True):
     lifecycle: Lifecycle | None = None
     provisioned: Provisioned | None = None
     notes: list[str] = []
+
+    def counts_with(self) -> str | None:
+        """What counts this model's tokens: its ``tokenizer``, else its tiktoken ``encoding``."""
+        return self.tokenizer or self.encoding
 
 
 class ProviderFile(Base, frozen=True, kw_only=True):

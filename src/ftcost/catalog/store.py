@@ -27,6 +27,7 @@ __all__ = [
     "CatalogInfo",
     "default_pricing_dir",
     "load_catalog",
+    "load_sheet",
     "merge_overlay",
     "parse_catalog",
 ]
@@ -36,7 +37,12 @@ _FIELD_NAMED = re.compile(r"^Object (?:contains unknown|missing required) field 
 
 
 class CatalogInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """What every output names: which catalog, which version, which dates."""
+    """What every output names: which catalog, which version, which dates.
+
+    ``as_of_min``/``as_of_max`` span every priced entry of the provider. An output that used
+    prices (a Projection) also names the oldest ``as_of`` among them, ``prices_used_as_of``,
+    and its age in days on the start date, ``prices_age_days`` (empty / null otherwise).
+    """
 
     provider: str
     version: str
@@ -44,6 +50,8 @@ class CatalogInfo(msgspec.Struct, frozen=True, kw_only=True):
     as_of_min: str
     as_of_max: str
     files: list[str]
+    prices_used_as_of: str = ""
+    prices_age_days: int | None = None
 
 
 class Catalog(msgspec.Struct, frozen=True, kw_only=True):
@@ -180,6 +188,12 @@ def load_catalog(directory: Path | None = None, overlays: Sequence[Path] = ()) -
         providers[ov.provider] = merged
         origins.setdefault(ov.provider, []).append(str(path))
     return Catalog(providers=providers, files=origins)
+
+
+def load_sheet(path: Path) -> Catalog:
+    """One price sheet on its own, laid over nothing: what two sheets are compared as."""
+    pf = parse_catalog(_read(path), source=str(path), overlay=True)
+    return Catalog(providers={pf.provider: pf}, files={pf.provider: [str(path)]})
 
 
 def _read(path: Path) -> bytes:

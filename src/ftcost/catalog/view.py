@@ -98,6 +98,7 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     aliases: list[str]
     encoding: Encoding | None
+    tokenizer: str | None
     methods: list[Method]
     tiers: list[Tier]
     deployments: list[Tier]
@@ -274,6 +275,7 @@ def model_record(catalog: Catalog, provider: str, entry: ModelEntry) -> ModelRec
         id=entry.id,
         aliases=list(entry.aliases),
         encoding=entry.encoding,
+        tokenizer=entry.tokenizer,
         methods=list(entry.methods),
         tiers=list(entry.tiers),
         deployments=list(entry.deployments),

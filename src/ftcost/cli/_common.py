@@ -13,14 +13,17 @@ import msgspec
 
 from ftcost.catalog import Catalog, load_catalog
 from ftcost.errors import InvalidInputError
+from ftcost.refresh import active_sheet
 
 __all__ = [
     "add_csv",
     "add_json",
     "add_pricing",
+    "add_tokenizer",
     "catalog_from_args",
     "emit_csv",
     "print_json",
+    "tokenizer_counter",
     "write_text",
 ]
 
@@ -34,11 +37,39 @@ def add_pricing(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=[],
         help=(
-            "a pricing TOML of your own laid over the shipped catalog (negotiated prices, "
-            "custom models, another currency); repeatable; also FTCOST_PRICING "
-            f"(paths separated by {os.pathsep!r})"
+            "a pricing TOML of your own laid over the shipped catalog and the refreshed sheet "
+            "(negotiated prices, custom models, another currency); repeatable; also "
+            f"FTCOST_PRICING (paths separated by {os.pathsep!r})"
         ),
     )
+
+
+def add_tokenizer(parser: argparse.ArgumentParser) -> None:
+    """``--tokenizer FILE``: the tokenizer.json of a model whose tokenizer is not tiktoken's."""
+    parser.add_argument(
+        "--tokenizer",
+        metavar="FILE",
+        type=Path,
+        help=(
+            "a tokenizer.json (Hugging Face tokenizers format) for a model whose catalog "
+            "tokenizer is not a tiktoken encoding (open-weight models, e.g. hf:Qwen/...); read "
+            "offline. Without it such models are estimated at 4 characters per token, flagged"
+        ),
+    )
+
+
+def tokenizer_counter(args: argparse.Namespace) -> Any:
+    """A counter that uses ``--tokenizer`` for non-tiktoken models, or None without it."""
+    path: Path | None = getattr(args, "tokenizer", None)
+    if path is None:
+        return None
+    if not path.is_file():
+        from ftcost.errors import InvalidInputError
+
+        raise InvalidInputError(f"--tokenizer: no such file: {path}", field="tokenizer")
+    from ftcost.tokens import OtherTokenizerCounter
+
+    return OtherTokenizerCounter(path)
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -71,15 +102,26 @@ def write_text(path: Path, text: str) -> None:
 
 
 def catalog_from_args(args: argparse.Namespace) -> Catalog:
-    """The shipped catalog with FTCOST_PRICING, then ``--pricing`` files, laid over it."""
+    """The shipped catalog with the refreshed sheet (``ftcost catalog refresh``), then
+    FTCOST_PRICING, then ``--pricing`` files laid over it."""
     env = os.environ.get("FTCOST_PRICING", "")
-    paths = [Path(p) for p in env.split(os.pathsep) if p]
+    sheet = active_sheet()
+    paths = [sheet] if sheet is not None else []
+    paths += [Path(p) for p in env.split(os.pathsep) if p]
     paths += list(getattr(args, "pricing", []) or [])
-    return _load(tuple(paths))
+    return _load(tuple(paths), tuple(_mtime(p) for p in paths))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1  # load_catalog names the missing file
 
 
 @functools.lru_cache(maxsize=4)
-def _load(paths: tuple[Path, ...]) -> Catalog:
+def _load(paths: tuple[Path, ...], mtimes: tuple[int, ...]) -> Catalog:
+    """Cached per process; ``mtimes`` makes a sheet rewritten since (a refresh) load again."""
     return load_catalog(overlays=paths)
 
 

@@ -268,6 +268,12 @@ def render_model(
     facts = [
         ("aliases", ", ".join(entry.aliases)),
         ("encoding", entry.encoding or ""),
+        (
+            "tokenizer",
+            f"{entry.tokenizer} (give its tokenizer.json with --tokenizer; else ~4 chars/token)"
+            if entry.tokenizer
+            else "",
+        ),
         ("methods", ", ".join(entry.methods) or "none (not fine-tunable here)"),
         ("training tiers", ", ".join(entry.tiers)),
         ("deployment types", ", ".join(entry.deployments)),

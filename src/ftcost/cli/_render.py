@@ -183,10 +183,19 @@ def bullets(title: str, items: Sequence[str]) -> list[str]:
 
 
 def catalog_line(info: CatalogInfo) -> str:
-    """``Catalog azure-2026-11-22 (USD; prices as of 2025-08-25 to 2026-09-27)``."""
+    """``Catalog azure-2026-11-22 (USD; prices as of 2025-08-25 to 2026-09-27)``, then the
+    oldest price used and its age on the start date when the output used prices."""
+    used = ""
+    if info.prices_used_as_of:
+        age = (
+            f", {info.prices_age_days} days before the start date"
+            if info.prices_age_days is not None
+            else ""
+        )
+        used = f"; oldest price used as of {info.prices_used_as_of}{age}"
     return (
         f"Catalog {info.version} ({info.currency}; prices as of {info.as_of_min} to "
-        f"{info.as_of_max})"
+        f"{info.as_of_max}{used})"
     )
 
 
@@ -218,7 +227,9 @@ def render_projection(p: Projection, *, unicode: bool = True, chart: bool = True
         out.append(
             f"ends at month {hz.end_month:.1f}: the fine-tuned deployment retires {hz.end_date}"
         )
-    out.append(catalog_line(p.catalog))
+    out += textwrap.wrap(
+        catalog_line(p.catalog), WIDTH, subsequent_indent="  ", break_on_hyphens=False
+    )
     out.append("")
     if p.headline:
         out += textwrap.wrap(f"NOTE: {p.headline}", WIDTH)

@@ -25,7 +25,9 @@ from ftcost.catalog import (
 )
 from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
 from ftcost.cli._text import WIDTH, grid, wrapped
+from ftcost.cli.cmd_refresh import register_catalog_commands
 from ftcost.errors import InvalidInputError
+from ftcost.refresh import SheetInfo, default_sheet_path, sheet_info
 
 __all__ = ["register"]
 
@@ -103,6 +105,7 @@ def register(sub: Any) -> None:
         "-v", "--verbose", action="store_true", help="list every meter that was not mapped"
     )
     imp.set_defaults(func=_import_azure)
+    register_catalog_commands(csub)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,8 +121,23 @@ def _info(args: argparse.Namespace) -> int:
     for s in summaries:
         out += _summary(s, wide=args.wide)
     out += wrapped(f"Shipped catalog directory: {default_pricing_dir()}", indent="", hanging="  ")
+    out += wrapped(
+        _sheet_line(sheet_info(default_sheet_path(), today=dt.date.today())),
+        indent="",
+        hanging="  ",
+    )
     sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _sheet_line(info: SheetInfo) -> str:
+    if not info.exists:
+        return f"Refreshed sheet: none ({info.path}; `ftcost catalog refresh` writes it)"
+    age = f", {info.age_days} days old" if info.age_days is not None else ""
+    return (
+        f"Refreshed sheet (active, laid over the shipped catalog): {info.path} (version "
+        f"{info.version}, {info.prices} prices as of {info.as_of}{age})"
+    )
 
 
 def _summary(s: ProviderSummary, *, wide: bool = False) -> list[str]:

@@ -15,9 +15,11 @@ from ftcost.cli._common import (
     add_csv,
     add_json,
     add_pricing,
+    add_tokenizer,
     catalog_from_args,
     emit_csv,
     print_json,
+    tokenizer_counter,
     write_text,
 )
 from ftcost.cli._render import emit, render_projection, stdout_unicode
@@ -55,6 +57,7 @@ def register(sub: Any) -> None:
         epilog=EXAMPLE,
     )
     add_common(p)
+    add_tokenizer(p)
     p.add_argument("--no-chart", action="store_true", help="leave out the cumulative-cost chart")
     add_csv(p, "the monthly series (cumulative cost of both setups) as CSV")
     p.add_argument(
@@ -103,13 +106,13 @@ def load_scenario(args: argparse.Namespace) -> Scenario:
     path = Path(dataset)
     if getattr(args, "sc_dataset", None) is None and args.scenario and not path.is_absolute():
         path = args.scenario.parent / path  # a path in a scenario file is relative to it
-    return with_dataset(scenario, path, catalog_from_args(args))
+    return with_dataset(scenario, path, catalog_from_args(args), tokenizer_counter(args))
 
 
 _DATASET_FORMAT = {"sft": None, "dpo": "dpo", "rft": "rft"}
 
 
-def with_dataset(scenario: Scenario, path: Path, catalog: Catalog) -> Scenario:
+def with_dataset(scenario: Scenario, path: Path, catalog: Catalog, counter: Any = None) -> Scenario:
     """``scenario`` with tokens per epoch and examples from the JSONL file at ``path``.
 
     The file is read in chunks and analysed by ``ftcost.dataset`` (billed tokens: each example
@@ -124,6 +127,7 @@ def with_dataset(scenario: Scenario, path: Path, catalog: Catalog) -> Scenario:
         provider=scenario.provider,
         epochs=t.epochs,
         format=_DATASET_FORMAT[t.method],
+        counter=counter,
     )
     bad = [i for i in report.issues if i.severity == "error" and i.line is not None]
     if bad:  # whole-file findings (too few examples, job limits) are the projection's warnings
@@ -151,7 +155,8 @@ def run_core(fn: Callable[[], Any]) -> Any:
 def _estimate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args)
     catalog = catalog_from_args(args)
-    projection = run_core(lambda: estimate(scenario, catalog))
+    counter = tokenizer_counter(args)
+    projection = run_core(lambda: estimate(scenario, catalog, counter))
     if args.html is not None:
         from ftcost.cli._html import render_html
 

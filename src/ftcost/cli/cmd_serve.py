@@ -38,8 +38,11 @@ def register(sub: Any) -> None:
             "FTCOST_MAX_BODY_BYTES, FTCOST_MAX_DATASET_BYTES, FTCOST_LOG_LEVEL, "
             "FTCOST_ACCESS_LOG, FTCOST_HEADER_TIMEOUT, FTCOST_BODY_TIMEOUT, "
             "FTCOST_REQUEST_TIMEOUT, FTCOST_DATASET_TIMEOUT, FTCOST_BACKPRESSURE, "
-            "FTCOST_MAX_HEAVY, FTCOST_MAX_SWEEP_POINTS, FTCOST_CACHE_BYTES); options given "
-            "here win over them."
+            "FTCOST_MAX_HEAVY, FTCOST_MAX_SWEEP_POINTS, FTCOST_CACHE_BYTES, "
+            "FTCOST_REFRESH_HOURS, FTCOST_REFRESH_ENDPOINT); options given here win over them. "
+            "The sheet of `ftcost catalog refresh` is laid over the shipped catalog when "
+            "present; with FTCOST_REFRESH_HOURS the service re-reads the Azure Retail Prices API "
+            "that often and swaps in the new prices once they validate."
         ),
     )
     serve.add_argument("--host", help="address to bind (default: FTCOST_HOST or 127.0.0.1)")

@@ -18,7 +18,14 @@ from typing import Any, TextIO
 import msgspec
 
 from ftcost.catalog import Catalog, resolve_model
-from ftcost.cli._common import add_json, add_pricing, catalog_from_args, print_json
+from ftcost.cli._common import (
+    add_json,
+    add_pricing,
+    add_tokenizer,
+    catalog_from_args,
+    print_json,
+    tokenizer_counter,
+)
 from ftcost.errors import InvalidInputError
 
 __all__ = ["analyze_file", "default_workers", "read_chunks", "register"]
@@ -49,6 +56,7 @@ def register(sub: Any) -> None:
         help='a JSON file: a list of messages, or {"messages": [...], "tools": [...]}',
     )
     _model_options(count)
+    add_tokenizer(count)
     add_json(count)
     add_pricing(count)
     count.set_defaults(func=_count)
@@ -67,6 +75,7 @@ def register(sub: Any) -> None:
     )
     analyze.add_argument("file", type=Path, metavar="FILE", help="training JSONL ('-': stdin)")
     _model_options(analyze)
+    add_tokenizer(analyze)
     analyze.add_argument(
         "--validation", type=Path, metavar="FILE", help="validation JSONL (reported, not billed)"
     )
@@ -152,16 +161,15 @@ def _count(args: argparse.Namespace) -> int:
 
     catalog = catalog_from_args(args)
     rm = resolve_model(catalog, args.model, args.provider)
-    encoding = _encoding_of(rm.entry.id, rm.entry.encoding)
+    encoding = _encoding_of(rm.entry.id, rm.entry.counts_with())
     text: str | None = args.text
     messages = tools = None
     if args.file is not None:
         text = _read_text(args.file, "file")
     elif args.messages is not None:
         messages, tools = _messages(_read_text(args.messages, "messages"), args.messages)
-    result = tokens.count_request(
-        tokens.default_counter(), encoding, text=text, messages=messages, tools=tools
-    )
+    counter = tokenizer_counter(args) or tokens.default_counter()
+    result = tokens.count_tokens(counter, encoding, text=text, messages=messages, tools=tools)
     info = next(c for c in catalog.info() if c.provider == rm.provider)
     result = msgspec.structs.replace(result, model=rm.entry.id, provider=rm.provider, catalog=info)
     if args.json:
@@ -246,6 +254,7 @@ def analyze_file(
     validation: Path | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    counter: Any = None,
 ) -> Any:
     """``DatasetReport`` of a JSONL file (and validation file), read in chunks."""
     from ftcost.dataset import analyze_dataset
@@ -260,6 +269,7 @@ def analyze_file(
         validation=read_chunks(validation) if validation is not None else None,
         workers=workers or default_workers(),
         progress=progress,
+        counter=counter,
     )
 
 
@@ -321,6 +331,7 @@ def _analyze(args: argparse.Namespace) -> int:
             validation=args.validation,
             workers=args.workers,
             progress=bar,
+            counter=tokenizer_counter(args),
         )
     finally:
         if bar is not None:

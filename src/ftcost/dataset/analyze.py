@@ -35,7 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, get_args
 
-from ftcost.catalog import Catalog, IntFigure, resolve_model
+import msgspec
+
+from ftcost import tokens
+from ftcost.catalog import Catalog, CatalogInfo, IntFigure, Method, find_price, resolve_model
 from ftcost.dataset.checks import BatchParams, DatasetFormat
 from ftcost.dataset.format import detect_format, find_separator
 from ftcost.dataset.report import (
@@ -44,6 +47,7 @@ from ftcost.dataset.report import (
     DatasetReport,
     EpochsInfo,
     SplitReport,
+    TierCost,
     TokenStats,
     duplicate_issues,
     per_example,
@@ -106,9 +110,17 @@ class DatasetAnalyzer:
         resolved = resolve_model(catalog, model, provider)
         self.entry = resolved.entry
         self.provider = resolved.provider
-        if self.entry.encoding is None:
+        name = self.entry.counts_with()
+        if name is None:
             raise InvalidInputError(f"no encoding known for {self.entry.id}", field="model")
-        self.encoding: str = self.entry.encoding
+        self.encoding: str = name
+        if not tokens.is_tiktoken(name):
+            # Another tokenizer (a tokenizer.json, or the characters estimate) counts in this
+            # process: the worker pool loads tiktoken encodings only.
+            workers = 1
+            if counter is None or not callable(getattr(counter, "estimated", None)):
+                counter = tokens.OtherTokenizerCounter(base=counter)
+        self._counter_used = counter
         self.catalog_info = catalog.provider_info(resolved.provider)
         self.epochs = epochs
         self.forced_format = format
@@ -280,18 +292,47 @@ class DatasetAnalyzer:
             issues=issues,
             issue_counts=dict(sorted(codes.items())),
             validation=split,
-            cost=tier_costs(entry, method, training_tokens),
+            cost=(cost := tier_costs(entry, method, training_tokens)),
             estimates=estimates,
             limits=lim,
             assumptions=self._assumptions(method, split is not None),
-            catalog=self.catalog_info,
-            counting_method=METHOD,
+            catalog=self._catalog_info(method, cost),
+            counting_method=self._counting_method(),
         )
+
+    def _catalog_info(self, method: Method, cost: list[TierCost]) -> CatalogInfo:
+        """The catalog info with the oldest training price the cost table used (no start
+        date here: its age is the Projection's to tell)."""
+        used = [
+            find_price(self.entry, "training", tier, method=method).as_of
+            for tier in self.entry.tiers
+            if any(tc.available and tc.tier == tier for tc in cost)
+        ]
+        if not used:
+            return self.catalog_info
+        return msgspec.structs.replace(self.catalog_info, prices_used_as_of=min(used).isoformat())
+
+    def _counting_method(self) -> str:
+        if tokens.is_tiktoken(self.encoding):
+            return METHOD
+        chat = METHOD.split("; ", 1)[-1]  # the chat rules, without "tiktoken with …"
+        return f"{tokens.counting_method(self._counter_used, self.encoding)}; {chat}"
+
+    def _counting_sentence(self) -> str:
+        if tokens.is_tiktoken(self.encoding):
+            return f"Tokens are counted with tiktoken's {self.encoding} ({METHOD})."
+        if tokens.is_estimated(self._counter_used, self.encoding):
+            return (
+                f"Token counts are ESTIMATES for {self.entry.id} ({self.encoding}): "
+                f"{tokens.ESTIMATE_METHOD}."
+            )
+        how = tokens.counting_method(self._counter_used, self.encoding)
+        return f"Tokens are counted with the {how}."
 
     def _assumptions(self, method: str, has_validation: bool) -> list[str]:
         lim = self.limits.training_example_tokens
         out = [
-            f"Tokens are counted with tiktoken's {self.encoding} ({METHOD}).",
+            self._counting_sentence(),
             (
                 f"Each example is billed up to the {lim}-token training-example limit; longer "
                 "examples are truncated, not rejected."

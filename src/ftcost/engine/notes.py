@@ -19,15 +19,18 @@ from ftcost.engine.scenario import Scenario
 __all__ = [
     "DAYS_PER_MONTH",
     "HOURS_PER_MONTH",
+    "STALE_PRICE_DAYS",
     "Notes",
     "add_assumptions",
     "add_static_warnings",
     "check_lifecycle",
+    "check_staleness",
     "figure_warning",
     "months_between",
 ]
 
 HOURS_PER_MONTH = 730.0
+STALE_PRICE_DAYS = 180  # a price older than this on the start date gets a stale_prices warning
 DAYS_PER_MONTH = 365.25 / 12  # a date d sits at month (d - start).days / DAYS_PER_MONTH
 
 
@@ -37,6 +40,7 @@ class Notes:
     def __init__(self) -> None:
         self.warnings: list[WarningItem] = []
         self.assumptions: list[str] = []
+        self.oldest_as_of: dt.date | None = None  # of the prices used so far
         self._seen: set[str] = set()
 
     def warn(self, code: str, message: str, field: str | None = None) -> None:
@@ -49,7 +53,34 @@ class Notes:
         if w is not None:
             self.warn(w.code, w.message, w.field)
         assert price.value is not None  # find_price never returns a missing figure
+        if self.oldest_as_of is None or price.as_of < self.oldest_as_of:
+            self.oldest_as_of = price.as_of
         return float(price.value)
+
+
+def check_staleness(ctx: Notes, provider: str, start: dt.date | None) -> int | None:
+    """The age in days, on ``start``, of the oldest price used; warn when over 180 days.
+
+    None without a start date or when no price was used.
+    """
+    oldest = ctx.oldest_as_of
+    if oldest is None or start is None:
+        return None
+    age = (start - oldest).days
+    if age > STALE_PRICE_DAYS:
+        how = (
+            "run `ftcost catalog refresh` to read current Azure prices (or lay your own sheet "
+            "over the catalog with --pricing)"
+            if provider == "azure"
+            else "check the provider's price list and lay a sheet over the catalog with "
+            "--pricing (`ftcost catalog refresh` updates Azure prices only)"
+        )
+        ctx.warn(
+            "stale_prices",
+            f"the oldest price this estimate uses is as of {oldest}, {age} days before the "
+            f"start date {start} (more than {STALE_PRICE_DAYS}): prices may have changed; {how}",
+        )
+    return age
 
 
 def check_lifecycle(

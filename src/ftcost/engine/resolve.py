@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import msgspec
 
@@ -58,6 +58,7 @@ from ftcost.engine.notes import (
     add_assumptions,
     add_static_warnings,
     check_lifecycle,
+    check_staleness,
     months_between,
 )
 from ftcost.engine.projection import Provisioning, PtuPlan, WarningItem
@@ -65,6 +66,9 @@ from ftcost.engine.provisioned import peak_rpm, size_ptu
 from ftcost.engine.scenario import RequestShape, Scenario, Stage, Training
 from ftcost.engine.training import StageInfo, resolve_entry, resolve_stage, token_prices
 from ftcost.errors import InvalidInputError, ModelRetiredError, PriceUnavailableError
+
+if TYPE_CHECKING:
+    from ftcost.tokens import TokenCounter
 
 __all__ = ["NUMERIC_FIELDS", "ModelUse", "Resolved", "latency_params", "resolve"]
 
@@ -158,8 +162,47 @@ def _count(
             {k: val for k, val in msgspec.structs.asdict(m).items() if val is not None}
             for m in shape.messages
         ]
-    use = cast("tokens.TokenCounter", counter) if counter is not None else tokens.default_counter()
+    use = _prompt_counter(counter, encoding)
     return int(tokens.count_prompt(use, encoding, text=shape.prompt, messages=messages))
+
+
+def _prompt_counter(counter: object | None, name: str) -> TokenCounter:
+    """The counter for ``name``: ``counter`` (default: tiktoken's), wrapped for a tokenizer
+    that is not a tiktoken encoding (a tokenizer file, or 4 characters per token)."""
+    from ftcost import tokens
+
+    if tokens.is_tiktoken(name):
+        return (
+            cast("tokens.TokenCounter", counter)
+            if counter is not None
+            else tokens.default_counter()
+        )
+    if counter is not None and callable(getattr(counter, "estimated", None)):
+        return cast("tokens.TokenCounter", counter)
+    base = cast("tokens.TokenCounter | None", counter)
+    return tokens.OtherTokenizerCounter(base=base)
+
+
+def _warn_estimated(ctx: Notes, counter: object | None, s: Scenario, m: _Models) -> None:
+    """A ``token_estimate`` warning for each prompt counted by the characters estimate."""
+    from ftcost import tokens
+
+    for role, shape, (_, entry) in (
+        ("base", s.base, m.base),
+        ("fine_tuned", s.fine_tuned, m.fine_tuned),
+    ):
+        name = entry.counts_with()
+        has_text = shape.prompt is not None or shape.messages is not None
+        if name is None or not has_text or shape.prompt_tokens is not None:
+            continue
+        if tokens.is_estimated(_prompt_counter(counter, name), name):
+            ctx.warn(
+                "token_estimate",
+                f"{role} prompt tokens of {entry.id} ({name}) are estimated at "
+                f"{tokens.CHARS_PER_TOKEN:g} characters per token, not counted: give the "
+                "model's tokenizer.json (--tokenizer) or prompt_tokens for exact figures",
+                field=f"{role}.prompt",
+            )
 
 
 class _Models(msgspec.Struct, frozen=True, kw_only=True):
@@ -383,8 +426,8 @@ class _Shapes(msgspec.Struct, frozen=True, kw_only=True):
 def _shapes(counter: object | None, catalog: Catalog, s: Scenario, m: _Models) -> _Shapes:
     """Step 5: prompt tokens (given or counted), cached tokens (checked against the provider's
     caching rules, or computed from a shared prefix) and output tokens."""
-    b_prompt = _count(counter, m.base[1].encoding, s.base, "base")
-    f_prompt = _count(counter, m.fine_tuned[1].encoding, s.fine_tuned, "fine_tuned")
+    b_prompt = _count(counter, m.base[1].counts_with(), s.base, "base")
+    f_prompt = _count(counter, m.fine_tuned[1].counts_with(), s.fine_tuned, "fine_tuned")
     for name, n in (("base", b_prompt), ("fine_tuned", f_prompt)):
         if n is None:
             raise InvalidInputError(
@@ -577,7 +620,7 @@ def _headline(s: Scenario) -> str | None:
 def _use(pair: tuple[ResolvedModel, ModelEntry], deployment: str) -> ModelUse:
     rm, entry = pair
     return ModelUse(
-        id=entry.id, requested=rm.requested, deployment=deployment, encoding=entry.encoding
+        id=entry.id, requested=rm.requested, deployment=deployment, encoding=entry.counts_with()
     )
 
 
@@ -591,10 +634,17 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     deps = _deployments(ctx, s, m)
     _, ft_dep, base_dep = deps
     shapes = _shapes(counter, catalog, s, m)
+    _warn_estimated(ctx, counter, s, m)
     ptu = _provisioning(catalog, s, m, shapes, ft_dep, base_dep)
     prices = _prices(ctx, s, m, stages, deps, shapes, ends, ptu)
     add_static_warnings(ctx, s, m.trained[1], m.base[1], m.region, ft_dep, base_dep)
     add_assumptions(ctx, s, m.trained[1], m.base[1], s.retrain_every_months or 0)
+    age = check_staleness(ctx, s.provider, s.start_date)
+    info = catalog.provider_info(s.provider)
+    if ctx.oldest_as_of is not None:
+        info = msgspec.structs.replace(
+            info, prices_used_as_of=ctx.oldest_as_of.isoformat(), prices_age_days=age
+        )
     fields = NUMERIC_FIELDS + tuple(
         f"{costs.stage_prefix(i)}.{f}"
         for i in range(1, len(stages.infos))
@@ -618,7 +668,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
         headline=_headline(s),
         warnings=tuple(ctx.warnings),
         assumptions=tuple(ctx.assumptions),
-        catalog=catalog.provider_info(s.provider),
+        catalog=info,
         scenario=_echo(s, m, stages, shapes, ft_dep, base_dep),
     )
 
