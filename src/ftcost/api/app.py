@@ -30,7 +30,11 @@ from ftcost.api.csv_output import CsvOutput
 from ftcost.api.docs import OfflineSwaggerPlugin
 from ftcost.api.limits import Guard, HeavyWork
 from ftcost.api.middleware import RefusedPreflight, RequestContext
-from ftcost.api.openapi import GeneratorFriendlyOpenAPIConfig, StrictStructSchemaPlugin
+from ftcost.api.openapi import (
+    GeneratorFriendlyOpenAPIConfig,
+    StrictStructSchemaPlugin,
+    tighten_document,
+)
 from ftcost.api.problems import problem_config
 from ftcost.api.refresher import CatalogRefresher, ServicesRef
 from ftcost.api.routes import ROUTES, Services
@@ -38,7 +42,8 @@ from ftcost.api.routes_analysis import ANALYSIS_ROUTES
 from ftcost.api.routes_tokens import TOKEN_ROUTES
 from ftcost.api.routes_traffic import TRAFFIC_ROUTES
 from ftcost.api.widget_routes import WIDGET_ROUTES
-from ftcost.catalog import Catalog, load_catalog
+from ftcost.catalog import Catalog, load_catalog, model_regions
+from ftcost.engine import NUMERIC_FIELDS, STAGE_FIELDS
 from ftcost.refresh import active_sheet, default_sheet_path
 from ftcost.settings import Settings, from_env
 
@@ -98,19 +103,20 @@ def _openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded).
-
-    The sweep axes state this server's point limit (``FTCOST_MAX_SWEEP_POINTS``): no axis can
-    have more points than the whole grid may.
-    """
+    """The app's OpenAPI 3.1 document as plain JSON data (defaults that are Structs encoded),
+    tightened to what the handlers check (``tighten_document``): field paths, the catalog's
+    regions, this server's sweep point limit."""
     doc: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(app.openapi_schema.to_schema()))
     services = app.state.get("services")
-    limit = services.settings.max_sweep_points if services else Settings().max_sweep_points
-    axis = doc.get("components", {}).get("schemas", {}).get("SweepAxis", {}).get("properties", {})
-    for name, key in (("num", "maximum"), ("values", "maxItems")):
-        for option in axis.get(name, {}).get("oneOf", []):
-            if key in option:
-                option[key] = min(option[key], limit)
+    settings = services.settings if services else Settings()
+    catalog = services.catalog if services else load_catalog()
+    tighten_document(
+        doc,
+        fields=NUMERIC_FIELDS,
+        stage_fields=STAGE_FIELDS,
+        regions=sorted({r for _, entry in catalog.models() for r in model_regions(entry)}),
+        sweep_points=settings.max_sweep_points,
+    )
     return doc
 
 

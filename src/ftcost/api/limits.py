@@ -10,6 +10,9 @@ request id, the security headers and an access-log line):
 * a request with a body must be answered within ``request_timeout_s`` (``dataset_timeout_s``
   for a dataset upload), else 503 ``deadline-exceeded`` with ``Retry-After``.
 
+The timers are ``asyncio.timeout`` (granian runs the app on an asyncio loop), a few
+microseconds each where an anyio cancel scope costs about 11.
+
 ``HeavyWork`` runs CPU-heavy operations (token counting, solve, sweep, compare, simulate,
 dataset analysis) in worker threads, at most ``limit`` at a time per worker process; one more
 is refused at once with a 503 problem and ``Retry-After`` instead of queueing behind the
@@ -21,6 +24,7 @@ and its slot stays taken until then, so abandoned work still counts.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -166,16 +170,21 @@ class Guard:
             nonlocal body_done
             if body_done:
                 return await receive()
-            with anyio.move_on_after(body_timeout):
-                message = await receive()
-                if message["type"] != "http.request" or not message.get("more_body", False):
-                    body_done = True
-                return message
-            raise HTTPException(
-                status_code=408,
-                detail=f"the request body stalled: no data for {body_timeout:g} s",
-                extra={"timeout_s": body_timeout},
-            )
+            wait = asyncio.timeout(body_timeout)
+            try:
+                async with wait:
+                    message = await receive()
+            except TimeoutError:
+                if not wait.expired():
+                    raise
+                raise HTTPException(
+                    status_code=408,
+                    detail=f"the request body stalled: no data for {body_timeout:g} s",
+                    extra={"timeout_s": body_timeout},
+                ) from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
 
         started = False
 
@@ -188,9 +197,15 @@ class Guard:
         deadline = (
             self.dataset_timeout_s if scope["path"] == DATASET_PATH else self.request_timeout_s
         )
-        with anyio.move_on_after(deadline) as scope_:
-            await self.app(scope, timed_receive, tracked_send)
-        if scope_.cancelled_caught and not started:
+        limit = asyncio.timeout(deadline)
+        try:
+            async with limit:
+                await self.app(scope, timed_receive, tracked_send)
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            if started:  # too late for a problem document: the connection just ends
+                return
             await send_problem(
                 scope,
                 send,

@@ -19,6 +19,8 @@ into working types.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
@@ -37,6 +39,7 @@ __all__ = [
     "GeneratorFriendlyOpenAPIConfig",
     "StrictStructSchemaPlugin",
     "for_generators",
+    "tighten_document",
     "with_csv",
 ]
 
@@ -280,3 +283,109 @@ class GeneratorFriendlyOpenAPIConfig(OpenAPIConfig):
     def to_openapi_schema(self) -> OpenAPI:
         base = super().to_openapi_schema()
         return _GeneratorFriendlyOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})
+
+
+# ---------------------------------------------------------------------------------------------
+# The served document, tightened to what validation enforces beyond one field's type
+
+
+def tighten_document(
+    doc: dict[str, Any],
+    *,
+    fields: Sequence[str],
+    stage_fields: Sequence[str],
+    regions: Sequence[str],
+    sweep_points: int,
+) -> None:
+    """Make the document state what the handlers check, so a request a generic client builds
+    from the schema is one the server takes (up to what only the catalog can say):
+
+    * field paths (solve ``field``, sweep ``axes[].field``, simulate ``distributions`` keys)
+      are one of the numeric Scenario inputs, not any dotted name;
+    * the ``region`` filter of ``ListModels`` is one of the catalog's regions;
+    * ``CountTokensRequest`` needs text, messages or tools; ``CompareVariants`` at least one
+      list, without repeats; a sweep axis values or start/stop/num, and at most this server's
+      ``FTCOST_MAX_SWEEP_POINTS``; ``payback_months`` goes with ``target: payback`` only,
+      grader tokens with ``method: rft`` only.
+    """
+    stage = "|".join(re.escape(f) for f in stage_fields)
+    pattern = (
+        "^(?:" + "|".join(re.escape(f) for f in fields) + rf"|training\.stages\[[0-9]{{1,2}}\]"
+        rf"\.(?:{stage}))$"
+    )
+    schemas: dict[str, Any] = doc.get("components", {}).get("schemas", {})
+
+    def props(name: str) -> dict[str, Any]:
+        found: dict[str, Any] = schemas.get(name, {}).get("properties", {})
+        return found
+
+    for holder in (props("SolveRequest").get("field"), props("SweepAxis").get("field")):
+        if holder is not None:
+            holder["pattern"] = pattern
+    names = props("SimulateRequest").get("distributions", {}).get("propertyNames")
+    if names is not None:
+        names["pattern"] = pattern
+    for name, key in (("num", "maximum"), ("values", "maxItems")):
+        for option in props("SweepAxis").get(name, {}).get("oneOf", []):
+            if key in option:
+                option[key] = min(option[key], sweep_points)
+    # (A Scenario's region stays a string: compare lists an unknown one as unavailable.)
+    region = {"type": "string", "enum": sorted(regions)}
+    for param in doc.get("paths", {}).get("/v1/models", {}).get("get", {}).get("parameters", []):
+        if param.get("name") == "region":
+            param["schema"] = {**param["schema"], "oneOf": [region, {"type": "null"}]}
+            param["schema"].pop("pattern", None)
+    if "CountTokensRequest" in schemas:
+        schemas["CountTokensRequest"]["anyOf"] = [
+            {"required": ["text"], "properties": {"text": {"type": "string"}}},
+            {"required": ["messages"], "properties": {"messages": {"type": "array"}}},
+            {"required": ["tools"], "properties": {"tools": {"type": "array"}}},
+        ]
+    if "CompareVariants" in schemas:
+        schemas["CompareVariants"]["anyOf"] = [
+            {"required": [k], "properties": {k: {"type": "array"}}}
+            for k in ("tiers", "regions", "models", "deployments")
+        ]
+        for prop in props("CompareVariants").values():
+            for option in prop.get("oneOf", []):
+                if option.get("type") == "array":
+                    option["uniqueItems"] = True
+    if "SweepAxis" in schemas:
+        ranged = ("start", "stop", "num")
+        schemas["SweepAxis"]["oneOf"] = [
+            {
+                "required": ["values"],
+                "properties": {
+                    "values": {"type": "array"},
+                    **{k: {"type": "null"} for k in ranged},
+                },
+            },
+            {
+                "required": list(ranged),
+                "properties": {
+                    "values": {"type": "null"},
+                    **{k: {"type": "number"} for k in ranged},
+                },
+            },
+        ]
+    no_grader = {
+        "properties": {
+            "grader": {
+                "properties": {
+                    k: {"const": 0}
+                    for k in ("input_tokens", "cached_input_tokens", "output_tokens")
+                }
+            }
+        }
+    }
+    for name in ("Training", "Stage"):  # grader tokens go with method rft only
+        if name in schemas:
+            schemas[name]["if"] = {
+                "not": {"required": ["method"], "properties": {"method": {"const": "rft"}}}
+            }
+            schemas[name]["then"] = no_grader
+    if "SolveRequest" in schemas:
+        schemas["SolveRequest"]["anyOf"] = [
+            {"required": ["target"], "properties": {"target": {"const": "payback"}}},
+            {"properties": {"payback_months": {"type": "null"}}},
+        ]

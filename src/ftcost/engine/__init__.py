@@ -13,7 +13,7 @@ The engine never reads the clock, the environment, files or the network.
 from __future__ import annotations
 
 from ftcost.engine.compare import CompareRequest, CompareResult, CompareVariants, RankBy, compare
-from ftcost.engine.costs import NeverReason, Prices, StagePrices
+from ftcost.engine.costs import STAGE_FIELDS, NeverReason, Prices, StagePrices
 from ftcost.engine.estimate import estimate
 from ftcost.engine.inputs import scenario_with
 from ftcost.engine.latency import (
@@ -45,6 +45,7 @@ from ftcost.engine.training import auto_epochs
 __all__ = [
     "MAX_SAMPLES",
     "NUMERIC_FIELDS",
+    "STAGE_FIELDS",
     "CompareRequest",
     "CompareResult",
     "CompareVariants",
