@@ -57,17 +57,18 @@ def _values(provider: str, name: str, region: str | None = None) -> dict[str, ob
 V, D, U = "verified", "derived", "uncertain"
 
 # (provider, model, region, expected headline) with figures from the reference tables
+# Developer training is verified from the meters (AGP, 2026-08-11), no longer derived.
 HEADLINES: list[tuple[str, str, str | None, dict[str, object]]] = [
     ("azure", "gpt-4.1-mini", None, {
-        "std": (5.50, V), "glb": (5.00, V), "dev": (2.50, D), "host": (1.70, V),
+        "std": (5.50, V), "glb": (5.00, V), "dev": (2.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (0.40, V), "cached": (0.10, V), "out": (1.60, V), "limit": 65536}),
     ("azure", "gpt-4.1-mini", "swedencentral", {
-        "std": (6.05, V), "glb": (5.00, V), "dev": (2.50, D), "host": (1.70, V),
+        "std": (6.05, V), "glb": (5.00, V), "dev": (2.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (0.40, V), "cached": (0.10, V), "out": (1.60, V), "limit": 65536}),
     ("azure", "gpt-4o", "southeastasia", {  # standard training is not offered there (docs)
-        "std": "-", "glb": (25.00, V), "dev": (12.50, D), "host": (1.70, V),
+        "std": "-", "glb": (25.00, V), "dev": (12.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (2.50, V), "cached": (1.25, V), "out": (10.00, V), "limit": 65536}),
     ("azure", "o4-mini", None, {

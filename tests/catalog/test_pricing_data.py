@@ -17,6 +17,7 @@ import pytest
 
 from ftcost.catalog import (
     LIFECYCLE_EVENTS,
+    PROVISIONED_TIERS,
     Catalog,
     ModelEntry,
     Price,
@@ -118,7 +119,10 @@ GRADERS: dict[str, tuple[float, ...]] = {
     GPT41_MINI: (0.44, 0.11, 1.76),
     GPT41_NANO: (0.11, 0.028, 0.44),
     "o1": (16.50, 8.25, 66.00),
-    "o3": (11.00, 2.75, 44.00),
+    # the o3 grader meter fell to the Data Zone rate on 2025-09-01 (AGP snapshot 2026-08-11,
+    # 'o3-ft mdl grdr inpt / cchd inpt / opt'); the reference's $11 / $2.75 / $44 is the
+    # 2025-05-01 meter (deployment research §2.3)
+    "o3": (2.20, 0.55, 8.80),
     "o3-mini": (1.21, 0.605, 4.84),
     O4_MINI: (1.21, 0.303, 4.84),
 }
@@ -520,6 +524,17 @@ def test_fine_tunable_models_price_every_deployment(name: str, pf: ProviderFile)
             continue
         assert model.deployments, model.id
         for tier in model.deployments:
+            if tier in PROVISIONED_TIERS:
+                # billed in PTU-hours, not hosting and tokens: the model's sizing figures allow
+                # the type for a fine-tune and the file has the PTU-hour price of that type
+                assert model.provisioned is not None, model.id
+                assert tier in model.provisioned.fine_tuned, model.id
+                assert model.provisioned.fine_tuned_regions, model.id
+                assert any(
+                    p.tier == tier and p.kind == "ptu_hour" and p.region is None
+                    for p in pf.provisioned_prices
+                ), (model.id, tier)
+                continue
             for kind, variant in (
                 ("hosting", None),
                 ("input", "fine_tuned"),
