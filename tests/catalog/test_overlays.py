@@ -156,7 +156,8 @@ def test_custom_model_is_listed_and_resolves(
     catalog = load_catalog(overlays=[sheet])
     resolved = resolve_model(catalog, "ACME-MINI")
     assert (resolved.provider, resolved.entry.id) == ("openai", "acme-distilled-mini")
-    assert len(list(catalog.models("openai"))) == 12  # the 11 shipped models and this one
+    # the 20 shipped models (11 fine-tunable, 9 gpt-5.x base models) and this one
+    assert len(list(catalog.models("openai"))) == 21
     assert main(["models", "--provider", "openai", "--pricing", str(sheet)]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("acme-distilled-mini"))

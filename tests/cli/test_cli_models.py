@@ -147,7 +147,12 @@ def test_table_footer_names_versions_and_dates(capsys: pytest.CaptureFixture[str
 def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
     """--provider, --method and --region narrow the table; --region shows that region's price."""
     _, out, _ = _run(capsys, "models", "--method", "rft", "--all")
-    assert set(_rows(out)) == {("azure", "o4-mini-2025-04-16"), ("openai", "o4-mini-2025-04-16")}
+    # gpt-5 (2025-08-07) is fine-tunable with RFT on Azure (gated, S4; prices not published)
+    assert set(_rows(out)) == {
+        ("azure", "o4-mini-2025-04-16"),
+        ("openai", "o4-mini-2025-04-16"),
+        ("azure", "gpt-5-2025-08-07"),
+    }
     _, out, _ = _run(capsys, "models", "--provider", "openai", "--method", "dpo", "--all")
     assert {m for _, m in _rows(out)} == {
         "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14"}  # fmt: skip
