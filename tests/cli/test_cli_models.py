@@ -403,7 +403,9 @@ def test_import_azure_writes_a_sheet_and_reports(
     raw = tomllib.loads(out_file.read_text(encoding="utf-8"))
     n_prices = sum(len(m["prices"]) for m in raw["models"])
     assert f"mapped to {n_prices} prices for {len(raw['models'])} models (USD)" in out
-    assert "  gpt 4.1 Batch Inp glbl Tokens [1K; Azure OpenAI; 1 item: " in out
+    # Batch and Data Zone meters are mapped now (catalog tiers batch, data_zone); a legacy
+    # hourly training meter is still reported with its reason
+    assert "  davinci-002-FT-Trng-glbl Unit [1 Hour; Azure OpenAI; " in out
     assert raw["version"] == "azure-retail-2025-08-25"
     assert {p["as_of"].isoformat() for m in raw["models"] for p in m["prices"]} == {"2025-08-25"}
     code, out, _ = _run(capsys, "catalog", "validate", str(out_file))
