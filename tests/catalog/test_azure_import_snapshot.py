@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from ftcost.catalog import Price, import_azure, load_catalog
+from ftcost.catalog import (
+    Price,
+    dump_provider_file,
+    find_price,
+    import_azure,
+    load_catalog,
+    parse_catalog,
+)
 from ftcost.catalog.azure_meters import MODEL_ORDER
 
 DATA = Path(__file__).resolve().parent / "data" / "azure-retail-2026-08-11"
@@ -130,3 +137,18 @@ def test_unmapped_meters_are_listed_with_the_reason(meter: str, reason: str) -> 
     found = [u for u in RESULT.unmapped if u.meter_name == meter]
     assert len(found) == 1
     assert found[0].reason.startswith(reason)
+
+
+def test_written_toml_keeps_the_ptu_prices(tmp_path: Path) -> None:
+    """The TOML written for the import parses back with its provisioned prices and loads as a
+    price sheet over the shipped catalog."""
+    text = dump_provider_file(RESULT.provider_file, header=["test"])
+    assert "[[provisioned_prices]]" in text
+    assert parse_catalog(text.encode(), source="imported.toml") == RESULT.provider_file
+    path = tmp_path / "imported.toml"
+    path.write_text(text, encoding="utf-8")
+    azure = load_catalog(overlays=[path]).provider("azure")
+    assert {p.source for p in azure.provisioned_prices} >= {"AGP"}
+    entry = next(m for m in azure.models if m.id == "gpt-5.4-mini-2026-03-17")
+    price = find_price(entry, "input", "data_zone_batch", variant="base")
+    assert (price.value, price.source) == (0.4125, "AGP")
