@@ -319,3 +319,17 @@ def test_every_new_tier_price_is_sourced_and_dated(catalog: Catalog, provider: s
             assert p.as_of == AGP_AS_OF
             assert p.status == "not_found" or p.effective_from is not None, p
     assert not [p for m in pf.models for p in m.prices if p.tier in PROVISIONED_TIERS]
+
+
+@pytest.mark.parametrize("model", list(DATA_ZONE_FT))
+def test_data_zone_base_prices_equal_the_fine_tuned_rates(catalog: Catalog, model: str) -> None:
+    """The base Data Zone meters (AGP) carry the same rates as the Dz fine-tuning meters: Azure
+    bills fine-tuned tokens at the base rate of the deployment type (S2)."""
+    entry = _entry(catalog, "azure", model)
+    for kind, want in zip(
+        ("input", "cached_input", "output"), DATA_ZONE_FT[model][2:], strict=True
+    ):
+        base = _price(entry, kind, "data_zone", "base")
+        assert base.value == pytest.approx(want)
+        assert (base.source, base.status) == ("AGP", "verified")
+        assert base.note.startswith("meter '")
