@@ -27,6 +27,7 @@ from ftcost.catalog import (
     normalise_meter,
     parse_catalog,
 )
+from ftcost.catalog.azure_meters import MODEL_ORDER
 from ftcost.errors import InvalidInputError
 
 DATA = Path(__file__).resolve().parent / "data" / "azure-retail"
@@ -43,7 +44,14 @@ def _key(model: str, p: Price) -> Key:
 
 
 IMPORTED = {_key(m.id, p): p for m in RESULT.provider_file.models for p in m.prices}
-CATALOG = {_key(m.id, p): p for m in SHIPPED.models for p in m.prices if p.value is not None}
+# Figures in force when the pages were read: a price that took effect later (the o3 grader's
+# 2025-09-01 meter, the 2026 Data Zone fine-tuning meters) cannot be in 2025-08-25 pages.
+CATALOG = {
+    _key(m.id, p): p
+    for m in SHIPPED.models
+    for p in m.prices
+    if p.value is not None and (p.effective_from is None or p.effective_from <= AS_OF)
+}
 OVERLAP = sorted(set(IMPORTED) & set(CATALOG), key=str)
 
 
@@ -83,16 +91,29 @@ def test_imported_figure_agrees_with_the_catalog(key: Key) -> None:
 
 
 def test_every_retail_meter_figure_of_the_catalog_is_imported() -> None:
-    """Each catalog figure read from the meter dump (source S1) comes out of the import."""
-    from_meters = {k for k, p in CATALOG.items() if p.source == "S1"}
+    """Each catalog figure read from the meter dump (source S1) comes out of the import, for
+    every model whose meters the import knows."""
+    from_meters = {k for k, p in CATALOG.items() if p.source == "S1" and k[0] in MODEL_ORDER}
     missing = sorted(from_meters - set(IMPORTED), key=str)
     assert not missing, f"not produced by the import: {missing}"
 
 
 def test_figures_only_in_the_import_are_us_government_regions() -> None:
     """The import adds only region overrides the catalog leaves out: the US Gov clouds."""
-    extra = set(IMPORTED) - set(CATALOG)
+    in_catalog = {_key(m.id, p) for m in SHIPPED.models for p in m.prices}
+    extra = set(IMPORTED) - in_catalog
     assert {k[3] for k in extra} == {"usgovarizona", "usgovvirginia"}
+    # and the slots whose catalog figure took effect after the pages: the o3 grader (2025-09-01),
+    # the Data Zone fine-tuned cached input (2026-05-01), gpt-oss-120b (re-issued 2026-03-01)
+    later = (set(IMPORTED) & in_catalog) - set(CATALOG)
+    assert {k[0] for k in later} == {"o3", "gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18",
+                                     "gpt-oss-120b"}  # fmt: skip
+    for key in later:
+        want = [
+            p for m in SHIPPED.models if m.id == key[0] for p in m.prices if _key(m.id, p) == key
+        ]
+        assert want[0].effective_from is not None
+        assert want[0].effective_from > AS_OF
 
 
 def test_every_figure_carries_source_and_date() -> None:
@@ -118,16 +139,11 @@ def test_item_accounting() -> None:
 
 # (meter name in the fixture, expected reason)
 UNMAPPED: list[tuple[str, str]] = [
-    ("gpt 4.1 Batch Inp glbl Tokens", "Batch meter: the catalog has no Batch prices"),
-    ("gpt 4.1 mini Inp Data Zone Tokens", "Data Zone meter: the catalog has no Data Zone tier"),
-    ("gpt-4o-0806-cached-FT-inp-datazone Tokens",
-     "Data Zone meter: the catalog has no Data Zone tier"),
     ("gpt-35-turbo16K-FT-Trng-regnl Unit",
      "hourly SFT training meter: legacy, replaced by token billing"),
     ("davinci-002-FT-Trng-glbl Unit",
      "hourly SFT training meter: legacy, replaced by token billing"),
-    ("Phi-4-FT Tokens", "no catalog model for this meter"),
-    ("gpt-oss-120B Inp glbl Tokens", "no catalog model for this meter"),
+    ("Phi-3.5-MoE-Instruct-FT Tokens", "no catalog model for this meter"),
     ("gpt-35-turbo-Instruct-Inp-glbl Tokens", "no catalog model for this meter"),
     ("gpt-35-turbo-16k-Input-regional Tokens", "no catalog model for this meter"),
 ]  # fmt: skip
@@ -173,7 +189,62 @@ METERS: list[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...], 
     ("o3-mini-ft model grader cchd inpt Tokens", "1K", ("o3-mini",),
      ("cached_input",), ("standard", "global"), "grader"),
     ("gpt-4.1 Inp glbl Tokens", "1M", ("gpt-4.1-2025-04-14",), ("input",), ("global",), "base"),
+    ("4.1 mini ft training Dz Tokens", "1K", ("gpt-4.1-mini-2025-04-14",),
+     ("training",), ("data_zone",), None),
+    ("4o 0806 ft cd inp Dz Tokens", "1K", ("gpt-4o-2024-08-06",),
+     ("cached_input",), ("data_zone",), "fine_tuned"),
+    ("o4 mini rft training Dz Unit", "1 Hour", ("o4-mini-2025-04-16",),
+     ("rft_training",), ("data_zone",), None),
+    ("gpt 4o mini 0718 cached Inp Data Zone Tokens", "1K", ("gpt-4o-mini-2024-07-18",),
+     ("cached_input",), ("data_zone",), "base"),
+    ("gpt 4o mini0718 BatchOutp DataZone Tokens", "1K", ("gpt-4o-mini-2024-07-18",),
+     ("output",), ("data_zone_batch",), "base"),
+    ("o4-mini 0416 Batch Inp glbl Tokens", "1K", ("o4-mini-2025-04-16",),
+     ("input",), ("batch",), "base"),
+    ("gpt 4.1 nano dev ft training glbl Tokens", "1K", ("gpt-4.1-nano-2025-04-14",),
+     ("training",), ("developer",), None),
+    ("GPT 5 Mini Batch Inpt cchd Dzone 1M Tokens", "1M", ("gpt-5-mini-2025-08-07",),
+     ("cached_input",), ("data_zone_batch",), "base"),
+    ("GPT 5.2 opt Gl 1M Tokens", "1M", ("gpt-5.2-2025-12-11",), ("output",), ("global",), "base"),
+    ("5.4 nano cd Inp Dz 1M Tokens", "1M", ("gpt-5.4-nano-2026-03-17",),
+     ("cached_input",), ("data_zone",), "base"),
+    ("5.5 ShortCo Batch opt Gl 1M Tokens", "1M", ("gpt-5.5-2026-04-24",),
+     ("output",), ("batch",), "base"),
+    ("OSS 20b FT DZ Deployment Hosting Unit", "1/Hour", ("gpt-oss-20b",),
+     ("hosting",), ("data_zone",), None),
+    ("3.3 70b FT Tokens", "1K", ("Llama-3.3-70B-Instruct",), ("training",), ("global",), None),
+    ("Ministral 3B Model Out-FT Tokens", "1K", ("Ministral-3B",),
+     ("output",), ("global",), "fine_tuned"),
+    ("gpt-oss-120B Outp DZone Tokens", "1K", ("gpt-oss-120b",),
+     ("output",), ("data_zone",), "base"),
+    ("Phi-4-Mini-FT Deployment Hosting Unit", "1/Hour", ("Phi-4-mini-instruct",),
+     ("hosting",), ("standard",), None),
+    ("Provisioned Managed Global Unit", "1/Hour", (), ("ptu_hour",), ("global_provisioned",), None),
 ]  # fmt: skip
+
+
+# (meter name, unit): the readings the catalog also marks uncertain
+UNCERTAIN_READINGS: list[tuple[str, str]] = [
+    ("OSS-20b FT Tokens", "1K"),  # '… FT Tokens' read as training, untagged read as Global
+    ("OSS 20b FT DZ Tokens", "1K"),  # training by analogy
+    ("Llama3.3 70b-IN-FT Tokens", "1K"),  # untagged read as Global
+    ("Mnstrl 3B FT Deployment Hosting Unit", "1/Hour"),
+    ("Phi-4-Output-FT Tokens", "1K"),  # untagged read as the regional (serverless) price
+]
+
+
+@pytest.mark.parametrize(("meter", "unit"), UNCERTAIN_READINGS)
+def test_untagged_open_weight_meters_are_uncertain(meter: str, unit: str) -> None:
+    """An open-weight meter that names no tier or no kind is read, but marked uncertain."""
+    use = _use(meter, unit)
+    assert use.uncertain == frozenset(use.models)
+    assert "read as" in use.note
+
+
+def test_tagged_data_zone_meters_are_certain() -> None:
+    """A Data Zone meter that names its kind is an ordinary reading."""
+    assert _use("OSS 20b FT DZ Deployment Hosting Unit", "1/Hour").uncertain == frozenset()
+    assert _use("4.1 ft hosting Dz Unit", "1 Hour").uncertain == frozenset()
 
 
 @pytest.mark.parametrize(("meter", "unit", "models", "kinds", "tiers", "variant"), METERS)
@@ -208,7 +279,14 @@ REFUSED: list[tuple[str, str, str]] = [
     ("gpt-4.1 Inp glbl Tokens", "1 Hour", "unit '1 Hour' does not fit a input price"),
     ("gpt-4.1-ft global Tokens", "1K", "no price kind"),
     ("gpt-4.1 Inp Tokens", "1K", "no tier"),
-    ("gpt-5 Inp glbl Tokens", "1K", "no catalog model for this meter"),
+    ("gpt-5-codex Inp glbl Tokens", "1K", "unrecognised word(s) after the model name: codex"),
+    ("5.4 longco inp Gl 1M Tokens", "1M", "unrecognised word(s) after the model name: longco"),
+    ("4.1 pp inp Dz Tokens", "1K", "unrecognised word(s) after the model name: pp"),
+    ("gpt-4.1-ft Batch inp glbl Tokens", "1K", "Batch meter for a fine-tuned model"),
+    ("gpt 4.1 Batch Inp Tokens", "1K", "Batch meter with no tier"),
+    ("Provisioned Managed Regional Unit", "1K", "unit '1K' does not fit a PTU-hour price"),
+    ("Phi-4-Input Tokens", "1K", "no tier"),
+    ("Llama 4 Maverick 17B Inp glbl Tokens", "1K", "no catalog model for this meter"),
     ("Virtual Machines D2s v5", "1 Hour", "no catalog model for this meter"),
 ]
 

@@ -57,17 +57,18 @@ def _values(provider: str, name: str, region: str | None = None) -> dict[str, ob
 V, D, U = "verified", "derived", "uncertain"
 
 # (provider, model, region, expected headline) with figures from the reference tables
+# Developer training is verified from the meters (AGP, 2026-08-11), no longer derived.
 HEADLINES: list[tuple[str, str, str | None, dict[str, object]]] = [
     ("azure", "gpt-4.1-mini", None, {
-        "std": (5.50, V), "glb": (5.00, V), "dev": (2.50, D), "host": (1.70, V),
+        "std": (5.50, V), "glb": (5.00, V), "dev": (2.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (0.40, V), "cached": (0.10, V), "out": (1.60, V), "limit": 65536}),
     ("azure", "gpt-4.1-mini", "swedencentral", {
-        "std": (6.05, V), "glb": (5.00, V), "dev": (2.50, D), "host": (1.70, V),
+        "std": (6.05, V), "glb": (5.00, V), "dev": (2.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (0.40, V), "cached": (0.10, V), "out": (1.60, V), "limit": 65536}),
     ("azure", "gpt-4o", "southeastasia", {  # standard training is not offered there (docs)
-        "std": "-", "glb": (25.00, V), "dev": (12.50, D), "host": (1.70, V),
+        "std": "-", "glb": (25.00, V), "dev": (12.50, V), "host": (1.70, V),
         "deploy": "global", "use": "fine_tuned",
         "in": (2.50, V), "cached": (1.25, V), "out": (10.00, V), "limit": 65536}),
     ("azure", "o4-mini", None, {
@@ -130,17 +131,21 @@ def test_not_found_cells_stay_not_found(catalog: Catalog) -> None:
 
 
 FILTERS: list[tuple[dict[str, str], set[str]]] = [
-    ({"provider": "azure", "method": "rft"}, {"azure/o4-mini-2025-04-16"}),
+    # gpt-5 (2025-08-07): RFT, gated, prices not published (S4; research models2026 §3.1)
+    ({"provider": "azure", "method": "rft"},
+     {"azure/o4-mini-2025-04-16", "azure/gpt-5-2025-08-07"}),
     ({"provider": "openai", "method": "dpo"},
      {"openai/gpt-4.1-2025-04-14", "openai/gpt-4.1-mini-2025-04-14",
       "openai/gpt-4.1-nano-2025-04-14"}),
-    ({"method": "rft"}, {"azure/o4-mini-2025-04-16", "openai/o4-mini-2025-04-16"}),
+    ({"method": "rft"},
+     {"azure/o4-mini-2025-04-16", "openai/o4-mini-2025-04-16", "azure/gpt-5-2025-08-07"}),
     ({"region": "switzerlandwest", "method": "sft"},  # S17 regional training, S4 global training
      {"azure/gpt-35-turbo-0125", "azure/gpt-35-turbo-1106", "azure/gpt-35-turbo-0613",
       "azure/babbage-002", "azure/davinci-002", "azure/gpt-4.1-2025-04-14",
       "azure/gpt-4.1-mini-2025-04-14", "azure/gpt-4.1-nano-2025-04-14",
       "azure/gpt-4o-2024-08-06", "azure/gpt-4o-mini-2024-07-18"}),
-    ({"region": "SwedenCentral", "method": "rft"}, {"azure/o4-mini-2025-04-16"}),
+    ({"region": "SwedenCentral", "method": "rft"},  # gpt-5 RFT trains in Sweden Central (S4)
+     {"azure/o4-mini-2025-04-16", "azure/gpt-5-2025-08-07"}),
 ]  # fmt: skip
 
 

@@ -107,7 +107,7 @@ def test_discount_replaces_only_the_prices_it_names(tmp_path: Path) -> None:
     info = next(i for i in catalog.info() if i.provider == "azure")
     assert info.version == "azure-2026-12-01+acme-2026-01"
     assert info.files == ["pricing/azure.toml", str(sheet)]
-    assert info.as_of_max == "2026-03-19"  # the shipped catalog's latest priced date is later
+    assert info.as_of_max == "2026-08-11"  # the shipped catalog's latest (AGP snapshot) is later
 
 
 def test_discount_shows_in_the_cli_with_the_overlay_named(
@@ -156,7 +156,8 @@ def test_custom_model_is_listed_and_resolves(
     catalog = load_catalog(overlays=[sheet])
     resolved = resolve_model(catalog, "ACME-MINI")
     assert (resolved.provider, resolved.entry.id) == ("openai", "acme-distilled-mini")
-    assert len(list(catalog.models("openai"))) == 12  # the 11 shipped models and this one
+    # the 20 shipped models (11 fine-tunable, 9 gpt-5.x base models) and this one
+    assert len(list(catalog.models("openai"))) == 21
     assert main(["models", "--provider", "openai", "--pricing", str(sheet), "--wide"]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("acme-distilled-mini"))

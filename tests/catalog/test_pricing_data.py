@@ -17,6 +17,7 @@ import pytest
 
 from ftcost.catalog import (
     LIFECYCLE_EVENTS,
+    PROVISIONED_TIERS,
     Catalog,
     ModelEntry,
     Price,
@@ -118,7 +119,10 @@ GRADERS: dict[str, tuple[float, ...]] = {
     GPT41_MINI: (0.44, 0.11, 1.76),
     GPT41_NANO: (0.11, 0.028, 0.44),
     "o1": (16.50, 8.25, 66.00),
-    "o3": (11.00, 2.75, 44.00),
+    # the o3 grader meter fell to the Data Zone rate on 2025-09-01 (AGP snapshot 2026-08-11,
+    # 'o3-ft mdl grdr inpt / cchd inpt / opt'); the reference's $11 / $2.75 / $44 is the
+    # 2025-05-01 meter (deployment research §2.3)
+    "o3": (2.20, 0.55, 8.80),
     "o3-mini": (1.21, 0.605, 4.84),
     O4_MINI: (1.21, 0.303, 4.84),
 }
@@ -497,7 +501,8 @@ def test_prices_are_unique_per_key(name: str, pf: ProviderFile) -> None:
 
 @pytest.mark.parametrize(("name", "pf"), FILES, ids=FILE_IDS)
 def test_fine_tunable_models_price_every_listed_tier(name: str, pf: ProviderFile) -> None:
-    """Every training tier a model lists has a training (or RFT hourly) price."""
+    """Every training tier a model lists has a training (or RFT hourly) price, or says it has
+    none: a not_found entry with a note (gpt-5 RFT, Qwen-32B), so an estimate names the gap."""
     for model in pf.models:
         if not model.methods:
             continue
@@ -507,7 +512,10 @@ def test_fine_tunable_models_price_every_listed_tier(name: str, pf: ProviderFile
             priced = [
                 p
                 for p in model.prices
-                if p.kind == kind and p.tier == tier and p.region is None and p.value is not None
+                if p.kind == kind
+                and p.tier == tier
+                and p.region is None
+                and (p.value is not None or (p.status == "not_found" and p.note))
             ]
             assert priced, f"{model.id}: no {kind} price for tier {tier}"
 
@@ -520,6 +528,17 @@ def test_fine_tunable_models_price_every_deployment(name: str, pf: ProviderFile)
             continue
         assert model.deployments, model.id
         for tier in model.deployments:
+            if tier in PROVISIONED_TIERS:
+                # billed in PTU-hours, not hosting and tokens: the model's sizing figures allow
+                # the type for a fine-tune and the file has the PTU-hour price of that type
+                assert model.provisioned is not None, model.id
+                assert tier in model.provisioned.fine_tuned, model.id
+                assert model.provisioned.fine_tuned_regions, model.id
+                assert any(
+                    p.tier == tier and p.kind == "ptu_hour" and p.region is None
+                    for p in pf.provisioned_prices
+                ), (model.id, tier)
+                continue
             for kind, variant in (
                 ("hosting", None),
                 ("input", "fine_tuned"),
@@ -540,7 +559,7 @@ def test_fine_tunable_models_price_every_deployment(name: str, pf: ProviderFile)
 def test_encodings_follow_the_model_family(name: str, pf: ProviderFile) -> None:
     """gpt-4o, gpt-4.1 and o-series use o200k_base; gpt-3.5, babbage and davinci cl100k_base."""
     for model in pf.models:
-        if model.id.startswith(("gpt-4o", "gpt-4.1", "o1", "o3", "o4")):
+        if model.id.startswith(("gpt-4o", "gpt-4.1", "gpt-5", "gpt-oss", "o1", "o3", "o4")):
             assert model.encoding == "o200k_base", model.id
         elif model.id.startswith(("gpt-35", "gpt-3.5", "babbage", "davinci")):
             assert model.encoding == "cl100k_base", model.id
@@ -564,9 +583,29 @@ def test_rft_models_carry_the_job_cap(catalog: Catalog) -> None:
             assert cap.value == 5000.0
 
 
+OPEN_WEIGHT = {
+    "gpt-oss-20b",
+    "Llama-3.3-70B-Instruct",
+    "Ministral-3B",
+    "Qwen-32B",
+    "Qwen3.6-35B-A3B",
+    "Qwen3.8-27B",
+    "Muse-Glimmer-30B",
+    "gpt-oss-120b",
+    "Phi-4",
+    "Phi-4-mini-instruct",
+    "Phi-4-multimodal-instruct",
+}
+
+
 def test_azure_limits_from_the_quota_docs(catalog: Catalog) -> None:
-    """Azure fine-tunable models carry the file size, minimum examples and job limits."""
+    """Azure OpenAI fine-tunable models carry the file size, minimum examples and job limits.
+    The open-weight and Phi models do not: those quota docs are Azure OpenAI's."""
     for entry in catalog.provider("azure").models:
+        if entry.id in OPEN_WEIGHT:
+            assert entry.limits.job_hours is None, entry.id
+            assert entry.limits.file_bytes is None, entry.id
+            continue
         if not entry.methods:
             continue
         limits = entry.limits

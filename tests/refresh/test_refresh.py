@@ -42,10 +42,10 @@ def test_refresh_writes_a_sheet_that_loads(api: RecordedApi, no_wait: Opts) -> N
     assert result.pages == 4
     assert result.items == 370
     assert result.items_mapped > 0
-    assert result.models == 2
+    assert result.models == 3  # the subset's gpt-5.4-mini base meters map too
     assert active_sheet() == out
     sheet = load_sheet(out)
-    assert {m.id for m in sheet.provider("azure").models} == {MINI, O4}
+    assert {m.id for m in sheet.provider("azure").models} == {MINI, O4, "gpt-5.4-mini-2026-03-17"}
     catalog = load_catalog(overlays=[out])
     entry = next(m for _, m in catalog.models("azure") if m.id == MINI)
     price = find_price(entry, "training", "global")
@@ -152,7 +152,9 @@ def test_failed_refresh_keeps_the_previous_sheet(
 def test_unmappable_answer_is_refused(api: RecordedApi, no_wait: Opts) -> None:
     """An answer without a single catalog meter (a wrong filter or mirror) writes nothing."""
     out, before = _previous_sheet(api, no_wait)
-    api.rows = [r for r in api.rows if r["productName"] == "Azure OpenAI GPT5"]
+    # priority-processing meters: the catalog prices none of them
+    api.rows = [r for r in api.rows if " pp " in r["meterName"]]
+    assert api.rows
     with pytest.raises(RefreshError, match="no fine-tuning, hosting or inference meter"):
         _refresh(api, out, no_wait)
     assert out.read_bytes() == before

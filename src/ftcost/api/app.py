@@ -33,6 +33,7 @@ from ftcost.api.middleware import RefusedPreflight, RequestContext
 from ftcost.api.openapi import (
     GeneratorFriendlyOpenAPIConfig,
     StrictStructSchemaPlugin,
+    for_generators,
     tighten_document,
 )
 from ftcost.api.problems import problem_config
@@ -117,7 +118,7 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
         regions=sorted({r for _, entry in catalog.models() for r in model_regions(entry)}),
         sweep_points=settings.max_sweep_points,
     )
-    return doc
+    return for_generators(doc)  # the tightened parts in the shapes client generators read
 
 
 def create_app(

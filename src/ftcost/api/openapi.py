@@ -19,6 +19,7 @@ into working types.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -208,12 +209,38 @@ def _nullable_enum(node: dict[str, Any]) -> dict[str, Any] | None:
     return {"oneOf": [enum, {"type": "null"}], **rest}
 
 
+def _one_of_required(out: dict[str, Any]) -> dict[str, Any]:
+    """An object's ``anyOf`` / ``oneOf`` of constraint-only clauses (``{required: [...]}``:
+    "give at least one of these", "values, or start, stop and num"), which generators cannot
+    read, kept as ``x-ftcost-<key>`` with a sentence; validation enforces them (422)."""
+    for key in ("anyOf", "oneOf"):
+        clauses = out.get(key)
+        if not (
+            out.get("type") == "object"
+            and isinstance(clauses, list)
+            and clauses
+            and all(isinstance(c, dict) and "type" not in c and "$ref" not in c for c in clauses)
+        ):
+            continue
+        options = [
+            " and ".join(f"`{n}`" for n in c.get("required", []))
+            or ", ".join(f"`{n}` as {json.dumps(v)}" for n, v in c.get("properties", {}).items())
+            for c in clauses
+        ]
+        word = "exactly one" if key == "oneOf" else "at least one"
+        out = {k: v for k, v in out.items() if k != key}
+        out[f"x-ftcost-{key}"] = clauses
+        said = f"Give {word} of: {'; '.join(options)}."
+        out["description"] = (out.get("description", "") + " " + said).strip()
+    return out
+
+
 def _for_generators(node: Any, names: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_for_generators(item, names) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _for_generators(v, names) for k, v in node.items()}
+    out = _one_of_required({k: _for_generators(v, names) for k, v in node.items()})
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith(_REF):
         out["$ref"] = _REF + names.get(ref[len(_REF) :], ref[len(_REF) :])

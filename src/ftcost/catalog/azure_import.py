@@ -8,6 +8,7 @@ read by ``ftcost.catalog.azure_meters``.
 
 Regions: a tier's reference price (no ``region``) is the price most US commercial regions share
 (all regions when no US region has the meter); every region with another price gets an override.
+PTU meters (USD per PTU-hour, the same for every model) become the file's ``provisioned_prices``.
 ``effective_from`` is the earliest ``effectiveStartDate`` among the meters that carry the price.
 """
 
@@ -215,8 +216,9 @@ def import_azure(
                 continue
             n_mapped += 1
             value = float(item.retail_price * use.per_unit)
-            for model in use.models:
-                encodings[model] = use.encoding
+            for model in use.models or ("",):  # "": a PTU price, the file's provisioned_prices
+                if model:
+                    encodings[model] = use.encoding
                 for kind in use.kinds:
                     for tier in use.tiers:
                         slot = (model, kind, tier, use.variant)
@@ -235,6 +237,7 @@ def import_azure(
     for slot, seen in slots.items():
         status, note = statuses[slot]
         prices[slot[0]] += _prices(slot, seen, as_of, source_id, status, note, warnings)
+    provisioned = sorted(prices.pop("", []), key=lambda p: (p.tier, p.kind, p.region or ""))
     rank = {m: i for i, m in enumerate(MODEL_ORDER)}
     models = [
         ModelEntry(id=m, encoding=encodings[m], prices=sorted(prices[m], key=price_order))
@@ -256,6 +259,7 @@ def import_azure(
                 note=f"pages: {names}",
             )
         ],
+        provisioned_prices=provisioned,
         models=models,
     )
     return AzureImport(
@@ -295,7 +299,8 @@ def _prices(
         old = by_region.get(s.region)
         if old is not None and old.value != s.value and s.region is not None:
             warnings.append(
-                f"{model} {kind} {tier} {variant or ''} in {s.region}: meters {old.meter!r} "
+                f"{model or 'PTU'} {kind} {tier} {variant or ''} in {s.region}: meters "
+                f"{old.meter!r} "
                 f"({old.value:g}) and {s.meter!r} ({s.value:g}) disagree; the later "
                 f"({s.effective.isoformat()}) is used".replace("  ", " ")
             )

@@ -25,7 +25,7 @@ _KEY_ORDER = (
     "source", "as_of", "status", "rule", "effective_from", "effective_to", "note",
 )  # fmt: skip
 _RANK = {k: i for i, k in enumerate(_KEY_ORDER)}
-_SUBTABLES = ("limits", "latency", "regions", "lifecycle")
+_SUBTABLES = ("limits", "latency", "regions", "lifecycle", "provisioned")
 
 
 _ESCAPES = {
@@ -90,6 +90,13 @@ def dump_provider_file(pf: ProviderFile, *, header: Sequence[str] = ()) -> str:
     for source in data.get("sources", []):
         lines += ["", "[[sources]]"]
         lines += [f"{k} = {_value(v)}" for k, v in source.items()]
+    if "caching" in data:
+        lines += ["", "[caching]"]
+        lines += [f"{k} = {_value(v)}" for k, v in data["caching"].items()]
+    for price in data.get("provisioned_prices", []):
+        lines += ["", "[[provisioned_prices]]"]
+        items = sorted(price.items(), key=lambda kv: _RANK.get(kv[0], len(_RANK)))
+        lines += [f"{k} = {_value(v)}" for k, v in items]
     for model in data.get("models", []):
         lines += ["", "[[models]]"]
         for k, v in model.items():

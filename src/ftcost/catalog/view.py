@@ -8,7 +8,7 @@ renders them. A headline cell is ``None`` when the model does not offer that tie
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
 
@@ -306,7 +306,8 @@ def other_providers(catalog: Catalog, name: str, provider: str) -> list[str]:
 
 _KIND_ORDER = {k: i for i, k in enumerate(KIND_UNITS)}
 _VARIANT_ORDER = {None: 0, "fine_tuned": 1, "base": 2, "grader": 3}
-_TIER_ORDER = {t: i for i, t in enumerate(TIERS)}
+# Every tier, the headline tiers first (Data Zone, Batch and PTU prices sort after them).
+_TIER_ORDER = {t: i for i, t in enumerate(get_args(Tier))}
 
 
 def price_order(p: Price) -> tuple[int, int, int, str, int]:

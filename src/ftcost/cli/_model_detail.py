@@ -131,7 +131,7 @@ def _prices(
         lines, dropped = fitted(
             _noted(rows),
             [_noted_header(header, rows)],
-            optional=[i for i in (7, 4) if i < len(header)],  # effective date, status
+            optional=[i for i in (7, 4, 6) if i < len(header)],  # effective, status, as of
             width=None if wide else WIDTH,
             right={3},
             indent="  ",

@@ -63,7 +63,7 @@ def _date(text: str) -> str:
 
 
 _TIERS = ("standard", "global", "developer", "data_zone")
-_DEPLOYMENTS = (*_TIERS, "provisioned")
+_DEPLOYMENTS = (*_TIERS, "provisioned", "batch")
 _BASE_DEPLOYMENTS = (
     "standard",
     "global",

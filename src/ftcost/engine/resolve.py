@@ -403,6 +403,13 @@ def _deployments(ctx: Notes, s: Scenario, m: _Models) -> tuple[float, Tier, Tier
             "within a 24-hour target, not in real time; it suits offline work only",
             "base.deployment",
         )
+    if dep.type in BATCH_TIERS:
+        ctx.warn(
+            "batch_turnaround",
+            f"the fine-tuned setup runs as {dep.type}: discounted tokens, but requests complete "
+            "within a 24-hour target, not in real time; it suits offline work only",
+            "deployment.type",
+        )
     if dep.type in PROVISIONED_TIERS:
         return 0.0, dep.type, base_dep
     hosting = ctx.figure(

@@ -15,6 +15,22 @@ CSV meterName, productName, unitOfMeasure, retailPrice, armRegionName and effect
 ``skuName`` is the meter name without its trailing unit word (" Tokens", " Unit") and ``type``
 is "Consumption" (the CSV does not carry them). The API's other fields are left out to keep the
 fixture small; the import ignores them.
+
+Second fixture, from the 2026-08-11 Retail Prices snapshot (the catalog's source AGP: PyPI
+``azure-genai-prices==0.2.0``, ``azure_genai_prices/data/snapshot.json``, 3,289 items grouped by
+meter, price and effective date with a ``regions`` list):
+
+    .venv/bin/python tests/catalog/data/make_azure_retail_pages.py \\
+        --snapshot ../research/azure-snapshot-2026-08-11.json
+
+Writes ``tests/catalog/data/azure-retail-2026-08-11/page-N.json``. The snapshot's ``regions`` are
+expanded into one item per region (as the API returns them). Trimmed: only the products that
+hold the catalog's meters, only the US commercial regions and Sweden Central (the reference
+price is the US price; Sweden Central is the catalog's region override for PTU), every item of a
+meter the import maps, plus one item of every other meter so that the unmapped path sees real
+names (priority, long-context, codex, audio...). The PTU meters, which repeat under the
+partner-model products at the same prices, are kept for the product "Azure OpenAI" only.
+``skuName`` and ``type`` are filled by the rule above (the snapshot lost them).
 """
 
 from __future__ import annotations
@@ -25,7 +41,22 @@ import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "azure-retail"
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "azure-retail"
+OUT_SNAPSHOT = HERE / "azure-retail-2026-08-11"
+SNAPSHOT_PRODUCTS = {
+    "Azure OpenAI",
+    "Azure OpenAI Reasoning",
+    "Azure OpenAI GPT5",
+    "Azure OpenAI PP FT GPT4s",
+    "Azure OpenAI OSS Models",
+    "Azure Llama Models",
+    "Azure Mistral Models",
+}
+SNAPSHOT_REGIONS = {
+    "eastus", "eastus2", "centralus", "northcentralus", "southcentralus", "westcentralus",
+    "westus", "westus2", "westus3", "swedencentral",
+}  # fmt: skip
 PAGE_SIZE = 500
 MAIN_PRODUCTS = {"Azure OpenAI", "Azure OpenAI Reasoning"}
 API = "https://prices.azure.com:443/api/retail/prices"
@@ -49,10 +80,62 @@ def _item(row: dict[str, str]) -> dict[str, object]:
         "effectiveStartDate": f"{row['effective']}T00:00:00Z",
         "meterName": row["meter"],
         "productName": row["product"],
-        "skuName": re.sub(r" (Tokens|Unit)$", "", row["meter"]),
+        "skuName": re.sub(r"( 1M)? (Tokens|Unit)$", "", row["meter"]),
         "unitOfMeasure": row["unit"],
         "type": "Consumption",
     }
+
+
+def _write_pages(out: Path, items: list[dict[str, object]]) -> None:
+    out.mkdir(exist_ok=True)
+    for old in out.glob("page-*.json"):
+        old.unlink()
+    pages = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)]
+    for n, page in enumerate(pages, 1):
+        link = f"{API}?{FILTER}&$skip={n * PAGE_SIZE}" if n < len(pages) else None
+        lines = ",\n".join(json.dumps(item, separators=(",", ":")) for item in page)
+        text = (
+            '{"BillingCurrency":"USD","CustomerEntityId":"Default","CustomerEntityType":"Retail",'
+            f'"Items":[\n{lines}\n],"NextPageLink":{json.dumps(link)},"Count":{len(page)}}}\n'
+        )
+        (out / f"page-{n}.json").write_text(text, encoding="utf-8")
+    print(f"{len(items)} items in {len(pages)} pages -> {out}")
+
+
+def snapshot(path: str) -> None:
+    """Pages from the 2026-08-11 snapshot (see the module docstring)."""
+    from ftcost.catalog.azure_meters import MeterUse, classify_meter
+
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    rows = []
+    for item in data["items"]:
+        if item["productName"] not in SNAPSHOT_PRODUCTS:
+            continue
+        for region in item["regions"]:
+            rows.append(
+                {
+                    "meter": item["meterName"],
+                    "product": item["productName"],
+                    "unit": item["unitOfMeasure"],
+                    "retail_usd": item["retailPrice"],
+                    "region": region,
+                    "effective": item["effectiveStartDate"][:10],
+                }
+            )
+    rows.sort(key=lambda r: (r["product"], r["meter"], r["region"], r["effective"]))
+    chosen, samples = [], set()
+    for row in rows:
+        use = classify_meter(row["meter"], row["unit"])
+        mapped = isinstance(use, MeterUse)
+        if mapped and not use.models and row["product"] != "Azure OpenAI":
+            continue  # the PTU meters repeat under the partner-model products; keep one product
+        if mapped and row["region"] in SNAPSHOT_REGIONS:
+            chosen.append(row)
+        elif not mapped and row["meter"] not in samples and row["region"] in SNAPSHOT_REGIONS:
+            samples.add(row["meter"])
+            chosen.append(row)
+    _write_pages(OUT_SNAPSHOT, [_item(r) for r in chosen])
 
 
 def main(csv_path: str) -> None:
@@ -66,23 +149,13 @@ def main(csv_path: str) -> None:
             samples.add(row["meter"])
             chosen.append(row)
     chosen.sort(key=lambda r: (r["product"], r["meter"], r["region"]))
-    items = [_item(r) for r in chosen]
-    OUT.mkdir(exist_ok=True)
-    for old in OUT.glob("page-*.json"):
-        old.unlink()
-    pages = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)]
-    for n, page in enumerate(pages, 1):
-        link = f"{API}?{FILTER}&$skip={n * PAGE_SIZE}" if n < len(pages) else None
-        lines = ",\n".join(json.dumps(item, separators=(",", ":")) for item in page)
-        text = (
-            '{"BillingCurrency":"USD","CustomerEntityId":"Default","CustomerEntityType":"Retail",'
-            f'"Items":[\n{lines}\n],"NextPageLink":{json.dumps(link)},"Count":{len(page)}}}\n'
-        )
-        (OUT / f"page-{n}.json").write_text(text, encoding="utf-8")
-    print(f"{len(items)} items in {len(pages)} pages -> {OUT}")
+    _write_pages(OUT, [_item(r) for r in chosen])
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--snapshot":
+        snapshot(sys.argv[2])
+        sys.exit(0)
     main(
         sys.argv[1]
         if len(sys.argv) > 1
