@@ -12,6 +12,7 @@ The engine never reads the clock, the environment, files or the network.
 
 from __future__ import annotations
 
+from ftcost.engine.caching import cached_tokens, prefix_cached_tokens
 from ftcost.engine.compare import CompareRequest, CompareResult, CompareVariants, RankBy, compare
 from ftcost.engine.costs import STAGE_FIELDS, NeverReason, Prices, StagePrices
 from ftcost.engine.estimate import estimate
@@ -77,11 +78,13 @@ __all__ = [
     "Uniform",
     "WarningItem",
     "auto_epochs",
+    "cached_tokens",
     "compare",
     "decode_scenario",
     "estimate",
     "estimate_latency",
     "field_path",
+    "prefix_cached_tokens",
     "resolve",
     "sample_parameter",
     "scenario_with",

@@ -23,7 +23,15 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog import Catalog, ModelEntry, find_price, resolve_model
-from ftcost.engine import Distribution, Fixed, Lognormal, Scenario, Triangular, auto_epochs
+from ftcost.engine import (
+    Distribution,
+    Fixed,
+    Lognormal,
+    Scenario,
+    Triangular,
+    auto_epochs,
+    prefix_cached_tokens,
+)
 from ftcost.errors import FtcostError
 from ftcost.tokens import METHOD
 from ftcost.traffic.latency import calibrate
@@ -247,9 +255,12 @@ def _scenario(
         examples = a.examples
     training["tokens_per_epoch"] = clip("training.tokens_per_epoch", tokens, _MAX_FILE_TOKENS)
     training["examples"] = clip("training.examples", examples, _MAX_FILE_TOKENS)
+    # A mean of cached counts need not be a count the provider's caching rule allows (1,024,
+    # then 128-token steps): the scenario takes the allowed count at or below it.
+    rules = a.catalog.provider(a.provider).caching
     base: dict[str, Any] = {
         "prompt_tokens": base_prompt,
-        "cached_prompt_tokens": min(base_prompt, round(_mean(f.cached))),
+        "cached_prompt_tokens": prefix_cached_tokens(rules, round(_mean(f.cached)), base_prompt),
         "output_tokens": output_mean,
     }
     if base_model is not None:
@@ -262,7 +273,7 @@ def _scenario(
             "base": base,
             "fine_tuned": {
                 "prompt_tokens": ft_tokens,
-                "cached_prompt_tokens": min(ft_tokens, ft_cached),
+                "cached_prompt_tokens": prefix_cached_tokens(rules, ft_cached, ft_tokens),
             },
             "training": training,
             "traffic": {"requests_per_month": per_month},
