@@ -129,6 +129,13 @@ def test_method_tier_and_region_follow_provider_and_model(new_page: Any, live_ap
     expect(tid(page, "field-region")).to_be_visible()
     expect(tid(page, "field-rft-hours")).to_be_hidden()
 
+    # Azure o4-mini RFT is open to existing customers only since 2026-10-16: a new customer is
+    # not offered it; an organisation that already fine-tunes it is.
+    assert "o4-mini" not in options(page, "input-model")
+    tid(page, "input-customer").select_option("existing")
+    settle(page)
+    assert "o4-mini" in options(page, "input-model")
+
     # A model trained only by reinforcement: the method follows, RFT hours replace tokens.
     tid(page, "input-model").select_option("o4-mini")
     sent, status, answer = last_exchange(page, log, live_api)

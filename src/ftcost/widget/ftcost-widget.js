@@ -23,6 +23,10 @@ const PROVIDERS = [
   ["azure", "Azure OpenAI / Foundry"],
   ["openai", "OpenAI platform"],
 ];
+const CUSTOMERS = [
+  ["new", "New to fine-tuning this model"],
+  ["existing", "Already fine-tunes this model"],
+];
 const RETRAIN = [
   ["", "Never (train once)"],
   ["1", "Every month"],
@@ -38,6 +42,7 @@ const RETRAIN = [
 // training method a field belongs to; it is hidden (and not sent) for the others.
 const FIELDS = [
   { id: "provider", attr: "provider", label: "Provider", kind: "select", options: PROVIDERS, value: "azure", paths: ["provider"] },
+  { id: "customer", attr: "customer", label: "Your organisation", kind: "select", options: CUSTOMERS, value: "new", paths: ["customer"] },
   { id: "model", attr: "model", label: "Model to fine-tune", kind: "select", dynamic: true, value: DEFAULT_MODEL, paths: ["model", "fine_tuned.model", "fine_tuned.deployment"] },
   { id: "method", attr: "method", label: "Fine-tuning method", kind: "select", dynamic: true, value: "sft", paths: ["training.method"] },
   { id: "base-model", attr: "base-model", label: "Base model (today)", kind: "select", dynamic: true, value: "", paths: ["base.model", "base.deployment", "base"] },
@@ -320,7 +325,7 @@ export class FtcostEstimator extends HTMLElement {
     if (!this._connected || oldValue === value) return;
     const f = FIELD_BY_ATTR.get(name);
     if (f) this._setValue(f, value ?? f.value);
-    if (name === "provider" || name === "api-base") this._loadModels();
+    if (name === "provider" || name === "customer" || name === "api-base") this._loadModels();
     else this._schedule();
   }
 
@@ -365,7 +370,7 @@ export class FtcostEstimator extends HTMLElement {
         this._wanted.set(f.id, ev.target.value);
         this._applyModelChoices();
       }
-      if (f.id === "provider") this._loadModels();
+      if (f.id === "provider" || f.id === "customer") this._loadModels();
       else this._schedule();
       return true;
     };
@@ -532,7 +537,12 @@ export class FtcostEstimator extends HTMLElement {
     this._results.setAttribute("aria-busy", "true");
     let data;
     try {
-      data = await this._fetchJson(`v1/models?provider=${encodeURIComponent(provider)}`);
+      // Only the models this customer can fine-tune and serve today (retired ones are left out
+      // by the API; models closed to new customers are dropped below).
+      const customer = this._inputs.get("customer").value || "new";
+      data = await this._fetchJson(
+        `v1/models?provider=${encodeURIComponent(provider)}&customer=${encodeURIComponent(customer)}`
+      );
     } catch (err) {
       if (token !== this._modelsToken) return;
       this._showTopError(`${err.message} The model list could not be loaded, so nothing was computed.`);
@@ -570,7 +580,8 @@ export class FtcostEstimator extends HTMLElement {
 
   /** Offer the models, then the chosen model's methods, tiers, deployment types and regions. */
   _applyModelChoices() {
-    const fineTunable = this._models.filter((m) => m.methods.length > 0);
+    const usable = (m) => m.status === "available" || m.status === "retiring";
+    const fineTunable = this._models.filter((m) => m.methods.length > 0 && usable(m));
     this._fillModelSelect(this._inputs.get("model"), fineTunable, this._wanted.get("model"), false);
     this._fillModelSelect(this._inputs.get("base-model"), this._models, this._wanted.get("base-model"), true);
     const m = this._modelNamed(this._inputs.get("model").value);
@@ -671,6 +682,7 @@ export class FtcostEstimator extends HTMLElement {
       : { method, tier: v("tier"), tokens_per_epoch: nums["training-tokens"], epochs: nums.epochs, runs: 1 };
     const scenario = {
       provider: v("provider"),
+      customer: v("customer") || "new",
       model,
       training,
       deployment: { type: v("deployment") },
