@@ -10,8 +10,8 @@ the limit a 413.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 from litestar.connection import ASGIConnection, Request
@@ -23,11 +23,13 @@ from litestar.openapi.spec import Reference, Schema
 from litestar.typing import FieldDefinition
 
 __all__ = [
+    "FEED_BYTES",
     "JSON_MEDIA_TYPES",
     "StrictJSON",
     "decode_json",
     "json_body",
     "media_type_of",
+    "stream_into",
     "too_large",
     "unsupported_media_type",
 ]
@@ -243,3 +245,45 @@ async def json_body(
         raise too_large(limit or 0) from None
     if not body.strip(_BOM + b" \t\r\n"):
         raise ValidationException("the request body is empty: send a JSON object", extra={})
+
+
+# Bytes handed to a streamed analysis at a time (a worker thread parses each piece).
+FEED_BYTES = 1 << 20
+
+
+R_co = TypeVar("R_co", covariant=True)
+
+
+class _Streamed(Protocol[R_co]):
+    def feed(self, data: bytes, /) -> Any: ...
+    def finish(self) -> R_co: ...
+    def close(self) -> Any: ...
+
+
+async def stream_into(
+    request: Request[Any, Any, Any],
+    analyzer: _Streamed[R_co],
+    limit: int,
+    run: Callable[..., Awaitable[Any]],
+) -> R_co:
+    """Feed a streamed body to ``analyzer`` in ~1 MiB pieces through ``run`` (the per-worker
+    heavy-work bound), 413 past ``limit`` bytes; its result, or the analyzer closed on error."""
+    try:
+        received = 0
+        pending: list[bytes] = []
+        pending_bytes = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise too_large(limit)
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes >= FEED_BYTES:
+                await run(analyzer.feed, b"".join(pending))
+                pending, pending_bytes = [], 0
+        if pending:
+            await run(analyzer.feed, b"".join(pending))
+        result: R_co = await run(analyzer.finish)
+        return result
+    finally:
+        analyzer.close()

@@ -25,7 +25,14 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import JSONBody, QueryParameter
 
 from ftcost import tokens
-from ftcost.api.body import StrictJSON, json_body, media_type_of, too_large, unsupported_media_type
+from ftcost.api.body import (
+    StrictJSON,
+    json_body,
+    media_type_of,
+    stream_into,
+    too_large,
+    unsupported_media_type,
+)
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
 from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES, CountTokensRequest
@@ -35,8 +42,6 @@ from ftcost.errors import InvalidInputError
 from ftcost.tokens import TokenCount
 
 __all__ = ["TOKEN_ROUTES"]
-
-_FEED_BYTES = 1 << 20
 
 
 @post(
@@ -180,24 +185,7 @@ async def _analyze(
         format=format,
         counter=services.counter,
     )
-    try:
-        received = 0
-        pending: list[bytes] = []
-        pending_bytes = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise too_large(limit)
-            pending.append(chunk)
-            pending_bytes += len(chunk)
-            if pending_bytes >= _FEED_BYTES:
-                await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
-                pending, pending_bytes = [], 0
-        if pending:
-            await services.heavy.run_when_free(analyzer.feed, b"".join(pending))
-        return await services.heavy.run_when_free(analyzer.finish)
-    finally:
-        analyzer.close()
+    return await stream_into(request, analyzer, limit, services.heavy.run_when_free)
 
 
 TOKEN_ROUTES: list[Any] = [count_tokens, analyze_dataset]

@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 
-from ftcost.api.body import media_type_of, too_large, unsupported_media_type
+from ftcost.api.body import media_type_of, stream_into, too_large, unsupported_media_type
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
 from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES
@@ -27,8 +26,6 @@ from ftcost.catalog import ProviderId
 from ftcost.traffic import TrafficAnalyzer, TrafficFormat, TrafficReport
 
 __all__ = ["TRAFFIC_ROUTES"]
-
-_FEED_BYTES = 1 << 20
 
 
 @dataclass
@@ -123,24 +120,7 @@ async def analyze_traffic(
         examples=examples,
         counter=services.counter,
     )
-    try:
-        received = 0
-        pending: list[bytes] = []
-        pending_bytes = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise too_large(limit)
-            pending.append(chunk)
-            pending_bytes += len(chunk)
-            if pending_bytes >= _FEED_BYTES:
-                await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
-                pending, pending_bytes = [], 0
-        if pending:
-            await anyio.to_thread.run_sync(analyzer.feed, b"".join(pending))
-        return await anyio.to_thread.run_sync(analyzer.finish)
-    finally:
-        analyzer.close()
+    return await stream_into(request, analyzer, limit, services.heavy.run_when_free)
 
 
 TRAFFIC_ROUTES: list[Any] = [analyze_traffic]
