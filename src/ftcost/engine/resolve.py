@@ -27,7 +27,6 @@ null, lifecycle dates are listed but not placed inside the horizon and nothing i
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING, cast
 
 import msgspec
@@ -38,7 +37,6 @@ from ftcost.catalog import (
     Catalog,
     CatalogInfo,
     Latency,
-    LifecycleDate,
     ModelEntry,
     ResolvedModel,
     Tier,
@@ -46,26 +44,23 @@ from ftcost.catalog import (
     deployment_end,
     find_price,
     find_ptu_price,
-    model_status,
-    training_end,
 )
 from ftcost.engine import costs
 from ftcost.engine.caching import cached_tokens
 from ftcost.engine.latency import LatencyParams, Spread
+from ftcost.engine.lifecycle import Ends, lifecycle_ends
 from ftcost.engine.notes import (
     HOURS_PER_MONTH,
     Notes,
     add_assumptions,
     add_static_warnings,
-    check_lifecycle,
     check_staleness,
-    months_between,
 )
 from ftcost.engine.projection import Provisioning, PtuPlan, WarningItem
 from ftcost.engine.provisioned import peak_rpm, size_ptu
 from ftcost.engine.scenario import RequestShape, Scenario, Stage, Training
 from ftcost.engine.training import StageInfo, resolve_entry, resolve_stage, token_prices
-from ftcost.errors import InvalidInputError, ModelRetiredError, PriceUnavailableError
+from ftcost.errors import InvalidInputError, PriceUnavailableError
 
 if TYPE_CHECKING:
     from ftcost.tokens import TokenCounter
@@ -234,112 +229,6 @@ def _models(s: Scenario, catalog: Catalog) -> _Models:
     return _Models(region=region, trained=(rm, entry), base=base, fine_tuned=ft)
 
 
-class _Ends(msgspec.Struct, frozen=True, kw_only=True):
-    """Months from the start to the fine-tuned deployment's retirement and to the training end."""
-
-    deployment_months: float = math.inf
-    training_months: float = math.inf
-
-
-def _lifecycle(ctx: Notes, catalog: Catalog, s: Scenario, m: _Models) -> _Ends:
-    """Step 2: refuse a start the model cannot be trained or served on; warn; the end months."""
-    entry, bentry = m.trained[1], m.base[1]
-    check_lifecycle(ctx, entry, "fine-tuned", s.start_date, s.horizon_months)
-    if bentry.id != entry.id:
-        check_lifecycle(ctx, bentry, "base", s.start_date, s.horizon_months)
-    start = s.start_date
-    if start is None:
-        return _Ends()
-    dep, train = deployment_end(entry), training_end(entry, s.customer)
-    for end in (dep, train):
-        if end is not None and end[1].date <= start:
-            raise _retired(catalog, s, entry, end[0], end[1])
-    ends = _Ends(
-        deployment_months=months_between(start, dep[1].date) if dep else math.inf,
-        training_months=months_between(start, train[1].date) if train else math.inf,
-    )
-    _end_notes(ctx, s, entry, bentry, ends)
-    return ends
-
-
-_REFUSED = {
-    "deployment_retirement": "its fine-tuned deployments retired on",
-    "training_retirement": "no new fine-tuning jobs are accepted since",
-    "training_existing_only": "fine-tuning is open to existing customers only since",
-}
-
-
-def _retired(
-    catalog: Catalog, s: Scenario, entry: ModelEntry, event: str, fact: LifecycleDate
-) -> ModelRetiredError:
-    assert s.start_date is not None
-    available = [
-        e.id
-        for _, e in catalog.models(s.provider)
-        if s.training.method in e.methods
-        and e.id != entry.id
-        and model_status(e, s.start_date, s.customer).status in ("available", "retiring")
-    ][:3]
-    tail = (
-        '; if your organisation already fine-tunes this model, set customer = "existing" '
-        "(CLI: --customer existing)"
-        if event == "training_existing_only"
-        else ""
-    )
-    return ModelRetiredError(
-        f"{entry.id} cannot be used from {s.start_date}: {_REFUSED[event]} {fact.date} "
-        f"(source {fact.source}){tail}; for a historical what-if set start_date before {fact.date}",
-        model_id=entry.id,
-        date=fact.date.isoformat(),
-        source=fact.source,
-        available=available,
-    )
-
-
-def _end_notes(ctx: Notes, s: Scenario, entry: ModelEntry, bentry: ModelEntry, ends: _Ends) -> None:
-    """Warnings and assumptions for an end inside the horizon and dropped retrainings."""
-    horizon = float(s.horizon_months)
-    end = min(horizon, ends.deployment_months)
-    if ends.deployment_months < horizon:
-        ctx.warn(
-            "projection_ends_at_retirement",
-            f"fine-tuned deployments of {entry.id} retire {ends.deployment_months:.1f} months "
-            f"after the start: the projection ends there, not at the {s.horizon_months}-month "
-            "horizon",
-        )
-    retrain = s.retrain_every_months or 0
-    if retrain > 0:
-        dropped = [
-            k * retrain
-            for k in range(1, int(end // retrain) + 2)
-            if ends.training_months <= k * retrain < end
-        ]
-        if dropped:
-            months = ", ".join(f"{k + 1}" for k in dropped)
-            ctx.warn(
-                "retraining_dropped",
-                f"retraining in month {months} does not happen: {entry.id} accepts no new "
-                f"fine-tuning jobs from month {ends.training_months:.1f} (customer = "
-                f"{s.customer}); the last trained model serves to the end",
-            )
-    base_end = bentry.lifecycle.base_retirement if bentry.lifecycle else None
-    if base_end is not None and s.start_date is not None:
-        at = months_between(s.start_date, base_end.date)
-        if at < 0:
-            ctx.warn(
-                "base_model_retired",
-                f"the base model {bentry.id} retired on {base_end.date} (source "
-                f"{base_end.source}), before the start: the base setup is priced as if it ran on "
-                "a successor at the same price",
-            )
-        if at < end:
-            verb = "retired" if at < 0 else "retires"
-            ctx.assumptions.append(
-                f"The base model {bentry.id} {verb} on {base_end.date}; the base setup is "
-                "assumed to continue at the same price on a successor."
-            )
-
-
 class _Stages(msgspec.Struct, frozen=True, kw_only=True):
     prices: tuple[costs.StagePrices, ...]
     infos: tuple[StageInfo, ...]
@@ -469,7 +358,7 @@ def _prices(
     stages: _Stages,
     deps: tuple[float, Tier, Tier],
     shapes: _Shapes,
-    ends: _Ends,
+    ends: Ends,
     ptu: Provisioning,
 ) -> costs.Prices:
     """Step 7: token prices of both setups (none on PTU), with the lifecycle ends."""
@@ -636,7 +525,7 @@ def resolve(scenario: Scenario, catalog: Catalog, counter: object | None = None)
     ctx = Notes()
     s = scenario
     m = _models(s, catalog)
-    ends = _lifecycle(ctx, catalog, s, m)
+    ends = lifecycle_ends(ctx, catalog, s, m.trained[1], m.base[1])
     stages = _stages(ctx, catalog, s, m)
     deps = _deployments(ctx, s, m)
     _, ft_dep, base_dep = deps
