@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import msgspec
 from litestar.connection import ASGIConnection, Request
@@ -19,13 +20,18 @@ from litestar.dto import AbstractDTO, DTOFieldDefinition
 from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.spec import Reference, Schema
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.typing import FieldDefinition
+
+from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES
 
 __all__ = [
     "FEED_BYTES",
     "JSON_MEDIA_TYPES",
+    "JsonlUpload",
     "StrictJSON",
+    "check_upload",
     "decode_json",
     "json_body",
     "media_type_of",
@@ -287,3 +293,38 @@ async def stream_into(
         return result
     finally:
         analyzer.close()
+
+
+@dataclass
+class JsonlUpload(Operation):
+    """An operation whose request body is a streamed JSONL file (the handler reads it).
+
+    The document names one media type, ``application/octet-stream`` (the file's bytes), because
+    client generators turn that into a file upload and skip the operation for JSONL types they
+    do not know (openapi-python-client warns "Unsupported content type application/jsonl").
+    The server also reads ``application/jsonl``, ``application/x-ndjson`` and ``text/plain``.
+    Subclasses set ``body_description``.
+    """
+
+    body_description: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        binary = OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        )
+        self.request_body = RequestBody(
+            content={DATASET_MEDIA_TYPES[0]: binary},
+            required=True,
+            description=self.body_description,
+        )
+
+
+def check_upload(request: Request[Any, Any, Any], limit: int) -> None:
+    """Refuse a JSONL upload up front: a media type not read (415), a declared size over
+    ``limit`` (413); the streamed size is checked again by ``stream_into``."""
+    media = media_type_of(request)
+    if media not in DATASET_MEDIA_TYPES:
+        raise unsupported_media_type(media, DATASET_MEDIA_TYPES)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)

@@ -14,28 +14,18 @@ runs in a worker thread under the same limit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
-from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import JSONBody, QueryParameter
 
 from ftcost import tokens
-from ftcost.api.body import (
-    StrictJSON,
-    json_body,
-    media_type_of,
-    stream_into,
-    too_large,
-    unsupported_media_type,
-)
+from ftcost.api.body import JsonlUpload, StrictJSON, check_upload, json_body, stream_into
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
-from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES, CountTokensRequest
+from ftcost.api.schemas_tokens import CountTokensRequest
 from ftcost.catalog import ProviderId, resolve_model
 from ftcost.dataset import DatasetAnalyzer, DatasetFormat, DatasetReport
 from ftcost.errors import InvalidInputError
@@ -88,30 +78,15 @@ def _count(data: CountTokensRequest, services: Services) -> TokenCount:
     )
 
 
-@dataclass
-class _JsonlBody(Operation):
-    """The operation with its JSONL request body documented (the handler streams it).
+class _JsonlBody(JsonlUpload):
+    """The operation with its JSONL request body documented (``JsonlUpload``)."""
 
-    The document names one media type, ``application/octet-stream`` (the file's bytes), because
-    client generators turn that into a file upload and skip the operation for JSONL types they
-    do not know (openapi-python-client warns "Unsupported content type application/jsonl").
-    The server also reads ``application/jsonl``, ``application/x-ndjson`` and ``text/plain``.
-    """
-
-    def __post_init__(self) -> None:
-        binary = OpenAPIMediaType(
-            schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-        )
-        self.request_body = RequestBody(
-            content={DATASET_MEDIA_TYPES[0]: binary},
-            required=True,
-            description=(
-                "The training file: one JSON example per line (chat, prompt/completion, DPO "
-                "or RFT), streamed; up to FTCOST_MAX_DATASET_BYTES (default 512 MiB). Sent as "
-                "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
-                "`text/plain`."
-            ),
-        )
+    body_description = (
+        "The training file: one JSON example per line (chat, prompt/completion, DPO "
+        "or RFT), streamed; up to FTCOST_MAX_DATASET_BYTES (default 512 MiB). Sent as "
+        "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
+        "`text/plain`."
+    )
 
 
 @post(
@@ -158,13 +133,8 @@ async def analyze_dataset(
         QueryParameter(description="force the data format (default: detected)"),
     ] = None,
 ) -> DatasetReport:
-    media = media_type_of(request)
-    if media not in DATASET_MEDIA_TYPES:
-        raise unsupported_media_type(media, DATASET_MEDIA_TYPES)
     limit = services.settings.max_dataset_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
+    check_upload(request, limit)
     return await _analyze(request, services, model, provider, epochs, format, limit)
 
 

@@ -9,49 +9,31 @@ runs one process per core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, post
 from litestar.di import NamedDependency
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, Operation, RequestBody, Schema
-from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 
-from ftcost.api.body import media_type_of, stream_into, too_large, unsupported_media_type
+from ftcost.api.body import JsonlUpload, check_upload, stream_into
 from ftcost.api.problems import problem_responses
 from ftcost.api.routes import Services
-from ftcost.api.schemas_tokens import DATASET_MEDIA_TYPES
 from ftcost.catalog import ProviderId
 from ftcost.traffic import TrafficAnalyzer, TrafficFormat, TrafficReport
 
 __all__ = ["TRAFFIC_ROUTES"]
 
 
-@dataclass
-class _LogBody(Operation):
-    """The operation with its JSONL request body documented (the handler streams it).
+class _LogBody(JsonlUpload):
+    """The operation with its JSONL request body documented (``JsonlUpload``)."""
 
-    As for dataset analysis, the document names ``application/octet-stream`` only (client
-    generators turn it into a file upload); the server also reads ``application/jsonl``,
-    ``application/x-ndjson`` and ``text/plain``.
-    """
-
-    def __post_init__(self) -> None:
-        binary = OpenAPIMediaType(
-            schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-        )
-        self.request_body = RequestBody(
-            content={DATASET_MEDIA_TYPES[0]: binary},
-            required=True,
-            description=(
-                "The request log: one JSON record per line (a Chat Completions request body, a "
-                "wrapped {timestamp, request, response} record, or a Batch API input or output "
-                "line), streamed; up to FTCOST_MAX_TRAFFIC_BYTES (default 1 GiB). Sent as "
-                "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
-                "`text/plain`."
-            ),
-        )
+    body_description = (
+        "The request log: one JSON record per line (a Chat Completions request body, a "
+        "wrapped {timestamp, request, response} record, or a Batch API input or output "
+        "line), streamed; up to FTCOST_MAX_TRAFFIC_BYTES (default 1 GiB). Sent as "
+        "`application/octet-stream`, `application/jsonl`, `application/x-ndjson` or "
+        "`text/plain`."
+    )
 
 
 @post(
@@ -103,13 +85,8 @@ async def analyze_traffic(
         ),
     ] = 1000,
 ) -> TrafficReport:
-    media = media_type_of(request)
-    if media not in DATASET_MEDIA_TYPES:
-        raise unsupported_media_type(media, DATASET_MEDIA_TYPES)
     limit = services.settings.max_traffic_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
+    check_upload(request, limit)
     analyzer = TrafficAnalyzer(
         catalog=services.catalog,
         model=model,
