@@ -89,23 +89,6 @@ def _input(kind: type[T], value: T | Mapping[str, Any]) -> T:
         raise InvalidInputError(str(exc)) from None
 
 
-def _dated_scenario(scenario: Scenario) -> Scenario:
-    import msgspec
-
-    if scenario.start_date is not None:
-        return scenario
-    return msgspec.structs.replace(scenario, start_date=dt.date.today())
-
-
-def _dated(request: T) -> T:
-    import msgspec
-
-    return msgspec.structs.replace(  # type: ignore[type-var]
-        request,
-        scenario=_dated_scenario(request.scenario),  # type: ignore[attr-defined]
-    )
-
-
 def count(
     text: str | None = None,
     *,
@@ -167,7 +150,7 @@ def estimate(
     """The Projection of a Scenario: training, hosting, per-request cost, latency, break-even."""
     from ftcost import engine
 
-    s = _dated_scenario(_input(engine.Scenario, scenario))
+    s = engine.with_start_date(_input(engine.Scenario, scenario), dt.date.today())
     return engine.estimate(s, catalog or _shipped())
 
 
@@ -177,7 +160,8 @@ def solve(
     """The value of one numeric input that makes fine-tuning break even (or meet a payback)."""
     from ftcost import engine
 
-    return engine.solve(_dated(_input(engine.SolveRequest, request)), catalog or _shipped())
+    req = engine.dated_request(_input(engine.SolveRequest, request), dt.date.today())
+    return engine.solve(req, catalog or _shipped())
 
 
 def sweep(
@@ -186,7 +170,8 @@ def sweep(
     """Net savings, payback and break-even over a grid of one or two inputs."""
     from ftcost import engine
 
-    return engine.sweep(_dated(_input(engine.SweepRequest, request)), catalog or _shipped())
+    req = engine.dated_request(_input(engine.SweepRequest, request), dt.date.today())
+    return engine.sweep(req, catalog or _shipped())
 
 
 def compare(
@@ -195,7 +180,8 @@ def compare(
     """The scenario across tiers, regions, models or deployment types, ranked."""
     from ftcost import engine
 
-    return engine.compare(_dated(_input(engine.CompareRequest, request)), catalog or _shipped())
+    req = engine.dated_request(_input(engine.CompareRequest, request), dt.date.today())
+    return engine.compare(req, catalog or _shipped())
 
 
 def simulate(
@@ -204,4 +190,5 @@ def simulate(
     """P(payback within the horizon) and percentile bands over sampled uncertain inputs."""
     from ftcost import engine
 
-    return engine.simulate(_dated(_input(engine.SimulateRequest, request)), catalog or _shipped())
+    req = engine.dated_request(_input(engine.SimulateRequest, request), dt.date.today())
+    return engine.simulate(req, catalog or _shipped())

@@ -41,7 +41,7 @@ from ftcost.catalog import (
     model_status,
     resolve_model,
 )
-from ftcost.engine import Projection, Scenario, estimate
+from ftcost.engine import Projection, Scenario, estimate, with_start_date
 from ftcost.settings import Settings
 
 __all__ = ["ROUTES", "Services"]
@@ -200,13 +200,6 @@ async def get_model(
 # Projections
 
 
-def _dated(scenario: Scenario, today: dt.date) -> Scenario:
-    """The scenario with ``start_date`` filled in (the core never reads the clock)."""
-    if scenario.start_date is not None:
-        return scenario
-    return msgspec.structs.replace(scenario, start_date=today)
-
-
 @post(
     "/v1/estimate",
     operation_id="EstimateCost",
@@ -235,7 +228,7 @@ async def estimate_cost(
     key = (body, today)
     encoded = services.cache.get(key)
     if encoded is None:
-        scenario = _dated(data, today)
+        scenario = with_start_date(data, today)
         if _has_text(scenario):  # counting text is heavy: a worker thread, under the limit
             encoded = await services.heavy.run(_estimate, scenario, services)
         else:

@@ -13,7 +13,7 @@ operation, JSON encoding included, runs in a worker thread under the heavy-work 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 from litestar import Response, post
@@ -26,7 +26,6 @@ from ftcost.api.routes import Services
 from ftcost.engine import (
     CompareRequest,
     CompareResult,
-    Scenario,
     SimulateRequest,
     SimulateResult,
     SolveRequest,
@@ -34,6 +33,7 @@ from ftcost.engine import (
     SweepRequest,
     SweepResult,
     compare,
+    dated_request,
     simulate,
     solve,
     sweep,
@@ -42,7 +42,6 @@ from ftcost.errors import InvalidInputError
 
 __all__ = ["ANALYSIS_ROUTES", "dated"]
 
-R = TypeVar("R", SolveRequest, SweepRequest, CompareRequest, SimulateRequest)
 
 # 400 malformed, 413 too large, 415 wrong media type, 404 unknown model, 422 unusable input,
 # 503 tokenizer unavailable (prompts given as text).
@@ -51,14 +50,7 @@ _TAGS = ["analysis"]
 _json = msgspec.json.Encoder()
 
 
-def dated(request: R, today: dt.date) -> R:
-    """``request`` with ``scenario.start_date`` set to ``today`` when it is null."""
-    scenario: Scenario = request.scenario
-    if scenario.start_date is not None:
-        return request
-    return msgspec.structs.replace(
-        request, scenario=msgspec.structs.replace(scenario, start_date=today)
-    )
+dated = dated_request  # the API's name for it (what-if requests dated with today)
 
 
 @post(

@@ -26,7 +26,13 @@ from ftcost.engine.latency import (
 )
 from ftcost.engine.projection import Projection, Provisioning, PtuPlan, SeriesPoint, WarningItem
 from ftcost.engine.resolve import NUMERIC_FIELDS, Resolved, resolve
-from ftcost.engine.scenario import Scenario, decode_scenario, field_path
+from ftcost.engine.scenario import (
+    Scenario,
+    dated_request,
+    decode_scenario,
+    field_path,
+    with_start_date,
+)
 from ftcost.engine.simulate import (
     MAX_SAMPLES,
     Distribution,
@@ -80,6 +86,7 @@ __all__ = [
     "auto_epochs",
     "cached_tokens",
     "compare",
+    "dated_request",
     "decode_scenario",
     "estimate",
     "estimate_latency",
@@ -92,4 +99,5 @@ __all__ = [
     "solve",
     "sweep",
     "sweep_grid",
+    "with_start_date",
 ]

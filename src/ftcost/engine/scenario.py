@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta
@@ -91,8 +91,10 @@ __all__ = [
     "Stage",
     "Traffic",
     "Training",
+    "dated_request",
     "decode_scenario",
     "field_path",
+    "with_start_date",
 ]
 
 # Upper bounds: far above any real plan, low enough that products stay finite and exact.
@@ -253,3 +255,22 @@ def decode_scenario(data: bytes, *, format: Literal["json", "toml"] = "json") ->
         raise InvalidInputError(f"invalid scenario: {where}{detail}", field=path) from None
     except msgspec.DecodeError as exc:
         raise InvalidInputError(f"invalid scenario: not valid {format.upper()}: {exc}") from None
+
+
+def with_start_date(scenario: Scenario, today: dt.date) -> Scenario:
+    """``scenario`` with ``start_date`` set to ``today`` when it is null (the core never reads
+    the clock: adapters pass today in)."""
+    if scenario.start_date is not None:
+        return scenario
+    return msgspec.structs.replace(scenario, start_date=today)
+
+
+_WithScenario = TypeVar("_WithScenario", bound=msgspec.Struct)
+
+
+def dated_request(request: _WithScenario, today: dt.date) -> _WithScenario:
+    """A what-if request (anything with a ``scenario``) with its scenario dated by
+    ``with_start_date``."""
+    scenario: Scenario = request.scenario  # type: ignore[attr-defined]
+    dated = with_start_date(scenario, today)
+    return request if dated is scenario else msgspec.structs.replace(request, scenario=dated)
