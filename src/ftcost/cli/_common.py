@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import os
 import sys
@@ -21,6 +22,7 @@ __all__ = [
     "add_pricing",
     "add_tokenizer",
     "catalog_from_args",
+    "date_arg",
     "emit_csv",
     "print_json",
     "tokenizer_counter",
@@ -142,3 +144,11 @@ def print_json(obj: Any) -> None:
         buffer.flush()
         return
     sys.stdout.write(text)
+
+
+def date_arg(text: str) -> dt.date:
+    """An argparse ``type``: a YYYY-MM-DD date, else a usage error naming the text."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None

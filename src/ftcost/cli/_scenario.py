@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 
 from ftcost.catalog import FileRefused, read_bounded
+from ftcost.cli._common import date_arg
 from ftcost.engine import Scenario, decode_scenario
 from ftcost.errors import InvalidInputError
 
@@ -56,10 +57,7 @@ def _epochs(text: str) -> int | str:
 
 
 def _date(text: str) -> str:
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    return date_arg(text).isoformat()  # the scenario data keeps ISO strings
 
 
 _TIERS = ("standard", "global", "developer", "data_zone")

@@ -27,7 +27,7 @@ from ftcost.catalog import (
     other_providers,
     resolve_model,
 )
-from ftcost.cli._common import add_json, add_pricing, catalog_from_args
+from ftcost.cli._common import add_json, add_pricing, catalog_from_args, date_arg
 from ftcost.cli._model_detail import render_model
 from ftcost.cli._text import (
     STATUS_MARK,
@@ -81,7 +81,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--on",
         metavar="DATE",
-        type=_date,
+        type=date_arg,
         help="lifecycle status as of this date, YYYY-MM-DD (default today)",
     )
     p.add_argument(
@@ -99,13 +99,6 @@ def register(sub: Any) -> None:
     add_pricing(p)
     add_json(p)
     p.set_defaults(func=_run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 _SHORT = {
